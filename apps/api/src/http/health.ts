@@ -1,0 +1,43 @@
+import express, { type Router } from "express";
+import type { Redis } from "ioredis";
+import type { PrismaClient } from "@aiops/shared";
+import type { Registry } from "prom-client";
+
+const CHECK_TIMEOUT_MS = 1_000;
+
+async function check(probe: () => Promise<unknown>): Promise<"ok" | string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return "ok";
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRouter(deps: { redis: Redis; db: PrismaClient; registry: Registry }): Router {
+  const router = express.Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    const [redis, postgres] = await Promise.all([
+      check(() => deps.redis.ping()),
+      check(() => deps.db.$queryRaw`SELECT 1`),
+    ]);
+    const ready = redis === "ok" && postgres === "ok";
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", redis, postgres });
+  });
+  // Unauthenticated like most Prometheus targets: it holds counts, never payloads or secrets.
+  router.get("/metrics", async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,92 @@
+import {
+  AppError,
+  eventRecordId,
+  type ConfiguredSource,
+  type EventJob,
+  type Headers,
+  type Logger,
+} from "@aiops/shared";
+import type { z } from "zod";
+import type { HttpResult } from "../http/result.js";
+import type { IngressMetrics } from "../metrics.js";
+import { parseJsonBody } from "./body.js";
+import { EventProducer, QueueUnavailableError } from "./event-producer.js";
+
+export interface WebhookRequest {
+  source: ConfiguredSource;
+  headers: Headers;
+  rawBody: Buffer;
+}
+
+export interface IngressOptions {
+  producer: EventProducer;
+  logger: Logger;
+  metrics: IngressMetrics;
+  toleranceSeconds: number;
+  now?: () => number;
+}
+
+const MAX_EVENT_ID_LENGTH = 512;
+
+function validationDetails(error: z.ZodError) {
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+}
+
+/** Verify, parse, validate, name and enqueue one webhook delivery. Knows no web framework. */
+export class Ingress {
+  private readonly now: () => number;
+
+  constructor(private readonly options: IngressOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async handle({ source, headers, rawBody }: WebhookRequest): Promise<HttpResult> {
+    const { definition, secrets } = source;
+    const verified = definition.scheme.verify({
+      headers,
+      rawBody,
+      secrets,
+      now: this.now(),
+      toleranceSeconds: this.options.toleranceSeconds,
+    });
+    if (!verified.ok) throw new AppError(verified.code, verified.message);
+
+    const body = parseJsonBody(rawBody);
+    const parsed = definition.schema(headers).safeParse(body);
+    if (!parsed.success)
+      throw new AppError("invalid_payload", `the body does not match the ${definition.name} schema`, validationDetails(parsed.error));
+
+    const request = { headers, rawBody, body };
+    const handshake = definition.handshake?.(request);
+    if (handshake) return { status: 200, body: handshake };
+
+    const providerEventId = definition.eventId(request);
+    if (!providerEventId || providerEventId.length > MAX_EVENT_ID_LENGTH)
+      throw new AppError("invalid_payload", "the event carries no usable event id");
+    const { type, providerType } = definition.classify(request);
+    const job: EventJob = {
+      id: eventRecordId(definition.name, providerEventId),
+      source: definition.name,
+      providerEventId,
+      providerType,
+      type,
+      receivedAt: new Date(this.now()).toISOString(),
+      payload: body,
+    };
+
+    let duplicate: boolean;
+    try {
+      ({ duplicate } = await this.options.producer.enqueue(job));
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.options.logger.error({ err: error, source: definition.name, eventId: job.id }, "queue unavailable");
+      throw new AppError("queue_unavailable", "the event queue is unavailable; retry later");
+    }
+    this.options.metrics.accepted(definition.name, type, duplicate);
+    this.options.logger.info(
+      { source: definition.name, eventId: job.id, providerEventId, type, providerType, duplicate },
+      duplicate ? "duplicate event" : "event accepted",
+    );
+    return duplicate ? { status: 200, body: { id: job.id, duplicate: true } } : { status: 202, body: { id: job.id, duplicate: false } };
+  }
+}

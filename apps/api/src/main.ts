@@ -1,0 +1,20 @@
+import { ConfigError, createLogger, loadEnvFile, parseConfig, ShutdownManager } from "@aiops/shared";
+import { createApi } from "./api.js";
+import { IngressMetrics } from "./metrics.js";
+
+loadEnvFile();
+let config;
+try {
+  config = parseConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78);
+}
+
+const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
+const api = createApi(config, { logger, metrics: IngressMetrics.withDefaults() });
+const port = await api.listen(config.PORT);
+logger.info({ port }, "api listening");
+
+new ShutdownManager(logger, config.SHUTDOWN_TIMEOUT_MS).register("api", () => api.close()).listen();

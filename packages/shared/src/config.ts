@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+const optionalUrl = optionalText.pipe(z.url().optional());
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((value) => ["true", "1", "yes", "on"].includes(value));
+/** A comma-separated list of secrets; every one is accepted, so a secret can be rotated. */
+const secretList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((secret) => secret.trim())
+      .filter((secret) => secret.length > 0),
+  );
+
+/**
+ * Every variable the platform reads. Parsed once at start: a bad value stops the process
+ * with a message that names the variable. Documented in the README's Configuration table.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: port.default(3000),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Keys and queues live under this prefix; several platforms can share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("aiops"),
+  DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
+  ADMIN_TOKEN: optionalText,
+
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  AI_TIMEOUT_MS: positiveInt.default(30_000),
+  AI_CACHE: flag.default(true),
+  /** Requests per minute to the AI provider, shared by the whole worker fleet. */
+  AI_RATE_LIMIT_RPM: z.coerce.number().int().min(0).default(0),
+
+  WORKER_CONCURRENCY: positiveInt.max(1000).default(20),
+  JOB_ATTEMPTS: positiveInt.max(100).default(8),
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+
+  MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  SIGNATURE_TOLERANCE_SECONDS: positiveInt.default(300),
+  /** How long the ingress remembers an acknowledged event id (providers retry for up to 3 days). */
+  DEDUPE_WINDOW_SECONDS: positiveInt.default(259_200),
+  /** Completed jobs leave Redis after this age; the database still knows the event. */
+  COMPLETED_JOB_TTL_SECONDS: positiveInt.default(3_600),
+  COMPLETED_JOB_MAX_COUNT: positiveInt.default(10_000),
+  FAILED_JOB_TTL_SECONDS: positiveInt.default(7 * 86_400),
+  /** Event payloads older than this are removed from Postgres; CRM records stay. */
+  PAYLOAD_RETENTION_DAYS: positiveInt.default(30),
+  /** JSON file with extra sources, relative to the working directory. */
+  SOURCES_FILE: optionalText,
+
+  SLACK_NOTIFY_WEBHOOK_URL: optionalUrl,
+  OUTBOUND_WEBHOOK_URL: optionalUrl,
+  OUTBOUND_WEBHOOK_SECRET: optionalText.pipe(
+    z.string().startsWith("whsec_", "must be a Standard Webhooks secret (whsec_…)").optional(),
+  ),
+  HUBSPOT_ACCESS_TOKEN: optionalText,
+  HUBSPOT_BASE_URL: z.url().default("https://api.hubapi.com"),
+
+  STRIPE_WEBHOOK_SECRET: secretList,
+  LEAD_WEBHOOK_SECRET: secretList,
+  ZENDESK_WEBHOOK_SECRET: secretList,
+  SLACK_SIGNING_SECRET: secretList,
+  GITHUB_WEBHOOK_SECRET: secretList,
+  SHOPIFY_WEBHOOK_SECRET: secretList,
+  META_APP_SECRET: secretList,
+  META_VERIFY_TOKEN: optionalText,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** Reads `.env` from the working directory, if present, without overriding the environment. */
+export function loadEnvFile(path = resolve(process.cwd(), ".env")): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Secrets for a source's variable: the built-in ones are parsed, others read raw. */
+export function secretsFor(config: Config, env: NodeJS.ProcessEnv, variable: string): string[] {
+  const parsed = (config as Record<string, unknown>)[variable];
+  if (Array.isArray(parsed)) return parsed as string[];
+  return secretList.parse(env[variable]);
+}
