@@ -1,0 +1,41 @@
+// Helpers for the test suites: isolated configuration, secrets and signed requests.
+import { randomBytes } from "node:crypto";
+import { parseConfig, type Config } from "../config.js";
+
+export const TEST_SECRETS = {
+  STRIPE_WEBHOOK_SECRET: "whsec_stripe_test_secret",
+  LEAD_WEBHOOK_SECRET: `whsec_${Buffer.from("lead-secret-32-bytes-long-for-tests").toString("base64")}`,
+  ZENDESK_WEBHOOK_SECRET: "zendesk-test-secret",
+  SLACK_SIGNING_SECRET: "slack-test-secret",
+  GITHUB_WEBHOOK_SECRET: "github-test-secret",
+  SHOPIFY_WEBHOOK_SECRET: "shopify-test-secret",
+  META_APP_SECRET: "meta-test-secret",
+  META_VERIFY_TOKEN: "meta-verify-token",
+} as const;
+
+/** A unique prefix per test file or test, so suites never see each other's queues. */
+export function uniquePrefix(label = "test"): string {
+  return `${label}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * The environment a test runs the platform with: every built-in source configured, its own
+ * queue prefix, the test database (set by `npm test`), quiet logs.
+ */
+export function testEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    LOG_LEVEL: "silent",
+    NODE_ENV: "test",
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test",
+    QUEUE_PREFIX: uniquePrefix(),
+    ADMIN_TOKEN: "test-admin-token",
+    ...TEST_SECRETS,
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Record<string, string | undefined> = {}): { config: Config; env: NodeJS.ProcessEnv } {
+  const env = testEnv(overrides);
+  return { config: parseConfig(env), env };
+}
