@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import {
   createDatabase,
@@ -13,7 +13,8 @@ import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
 import { EventProducer } from "./ingress/event-producer.js";
 import { Ingress } from "./ingress/ingress.js";
-import { webhookRouter } from "./ingress/webhook-router.js";
+import { metaHandshakeRouter } from "./ingress/meta-handshake.js";
+import { webhookHttpHandler } from "./ingress/webhook-http.js";
 import { IngressMetrics } from "./metrics.js";
 
 export interface Api {
@@ -52,16 +53,11 @@ export function createApi(config: Config, options: ApiOptions): Api {
   const app = createApp(
     [
       healthRouter({ redis, db, registry: metrics.registry }),
-      webhookRouter({
-        ingress,
-        sources,
-        metrics,
-        maxBodyBytes: config.MAX_BODY_BYTES,
-        metaVerifyToken: config.META_VERIFY_TOKEN,
-      }),
+      metaHandshakeRouter(config.META_VERIFY_TOKEN),
     ],
     logger,
   );
+  const webhook = webhookHttpHandler({ ingress, sources, metrics, maxBodyBytes: config.MAX_BODY_BYTES, logger });
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
@@ -71,16 +67,19 @@ export function createApi(config: Config, options: ApiOptions): Api {
     db,
     metrics,
     listen(port, host) {
+      server = createServer((req, res) => {
+        if (!webhook(req, res)) app(req, res);
+      });
+      // Slow or stalled senders cannot hold a connection for long.
+      server.headersTimeout = 10_000;
+      server.requestTimeout = 30_000;
+      server.keepAliveTimeout = 5_000;
       return new Promise((resolve, reject) => {
-        server = app.listen(port, host ?? "0.0.0.0", (error?: Error) => {
-          if (error) return reject(error);
+        server!.once("error", reject);
+        server!.listen(port, host ?? "0.0.0.0", () => {
           const address = server!.address();
           resolve(typeof address === "object" && address ? address.port : port);
         });
-        // Slow or stalled senders cannot hold a connection for long.
-        server.headersTimeout = 10_000;
-        server.requestTimeout = 30_000;
-        server.keepAliveTimeout = 5_000;
       });
     },
     close() {
