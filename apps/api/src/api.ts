@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
+import { Queue } from "bullmq";
 import type { Express } from "express";
 import {
+  MAINTENANCE_QUEUE,
   createDatabase,
   createEventsQueue,
   createProducerConnection,
@@ -9,12 +11,14 @@ import {
   type Logger,
   type PrismaClient,
 } from "@aiops/shared";
+import { adminRouter } from "./admin/admin-router.js";
 import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
 import { EventProducer } from "./ingress/event-producer.js";
 import { Ingress } from "./ingress/ingress.js";
 import { webhookRouter } from "./ingress/webhook-router.js";
 import { IngressMetrics } from "./metrics.js";
+import { registerQueueMetrics } from "./queue-metrics.js";
 
 export interface Api {
   app: Express;
@@ -40,8 +44,12 @@ export function createApi(config: Config, options: ApiOptions): Api {
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
   const queue = createEventsQueue(config, redis);
   queue.on("error", (error) => logger.warn({ err: error }, "queue error"));
+  // Only read here (Bull Board, metrics); the worker fleet schedules and runs its jobs.
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
+  maintenance.on("error", (error) => logger.warn({ err: error }, "maintenance queue error"));
   const db = createDatabase(config.DATABASE_URL);
   const metrics = options.metrics ?? new IngressMetrics();
+  registerQueueMetrics(metrics.registry, { queues: [queue, maintenance], db, logger: logger.child({ component: "metrics" }) });
 
   const ingress = new Ingress({
     producer: new EventProducer(queue, redis, config),
@@ -59,6 +67,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
         maxBodyBytes: config.MAX_BODY_BYTES,
         metaVerifyToken: config.META_VERIFY_TOKEN,
       }),
+      adminRouter({ config, db, queue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }) }),
     ],
     logger,
   );
@@ -91,6 +100,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
           await stopped;
         }
         await queue.close().catch(() => undefined);
+        await maintenance.close().catch(() => undefined);
         redis.disconnect();
         await db.$disconnect();
       })();
