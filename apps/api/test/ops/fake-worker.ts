@@ -5,6 +5,8 @@ import { createWorkerConnection, EVENTS_QUEUE, type Config, type EventJob, type 
 export interface FakeDownstreams {
   aiDown: boolean;
   crmDown: boolean;
+  /** The CRM fails this many more calls, then recovers (a flaky downstream). */
+  crmFailures?: number;
 }
 
 /**
@@ -56,6 +58,10 @@ export function startFakeWorker(config: Config, db: PrismaClient, downstreams: F
     });
     await runStep(event.id, "crm", () => {
       if (downstreams.crmDown) throw new Error("CRM answered 502 Bad Gateway");
+      if (downstreams.crmFailures) {
+        downstreams.crmFailures -= 1;
+        throw new Error("CRM timed out");
+      }
       return { output: { contact: "ada@example.com", created: true } };
     });
     await db.webhookEvent.update({ where: { id: event.id }, data: { status: "completed", finishedAt: new Date(), lastError: null } });
