@@ -96,8 +96,12 @@ export function createApi(config: Config, options: ApiOptions): Api {
       closing ??= (async () => {
         if (server) {
           const stopped = new Promise<void>((resolve) => server!.close(() => resolve()));
+          // A keep-alive connection turns idle when its last response is sent; closing idle
+          // ones until the server stops ends each right after its request is drained,
+          // instead of waiting out keepAliveTimeout.
           server.closeIdleConnections();
-          await stopped;
+          const sweeper = setInterval(() => server!.closeIdleConnections(), 50);
+          await stopped.finally(() => clearInterval(sweeper));
         }
         await queue.close().catch(() => undefined);
         await maintenance.close().catch(() => undefined);

@@ -29,6 +29,8 @@ export interface OpsHarness {
   source: string;
   /** Sends a signed lead from this harness's source; the same `deliveryId` is a provider retry. */
   deliver(deliveryId?: string, body?: Record<string, unknown>): Promise<{ status: number; body: any; deliveryId: string }>;
+  /** The signed request `deliver` would send, for tests that write it byte by byte. */
+  signed(deliveryId?: string): { path: string; headers: Record<string, string>; body: Buffer };
   admin(path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -53,15 +55,22 @@ export async function startOpsApi(overrides: Record<string, string | undefined> 
     return { status: response.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text, headers: response.headers };
   }
 
+  const LEAD = { email: "ada@example.com", name: "Ada Lovelace", message: "Need 500 seats this week" };
+  function signed(deliveryId = `msg_${randomUUID()}`, body: Record<string, unknown> = LEAD) {
+    const request = signedRequest(definition, SOURCE_SECRET, { body, headers: { "webhook-id": deliveryId } });
+    return { path: `/webhook/${source}`, headers: request.headers, body: request.body };
+  }
+
   return {
     url,
     api,
+    signed,
     config,
     queue,
     source,
-    async deliver(deliveryId = `msg_${randomUUID()}`, body = { email: "ada@example.com", name: "Ada Lovelace", message: "Need 500 seats this week" }) {
-      const request = signedRequest(definition, SOURCE_SECRET, { body, headers: { "webhook-id": deliveryId } });
-      const result = await call(`/webhook/${source}`, { method: "POST", headers: request.headers, body: request.body });
+    async deliver(deliveryId = `msg_${randomUUID()}`, body = LEAD) {
+      const request = signed(deliveryId, body);
+      const result = await call(request.path, { method: "POST", headers: request.headers, body: request.body });
       return { ...result, deliveryId };
     },
     admin(path, init = {}) {
