@@ -94,16 +94,20 @@ function renderDetail(event) {
     ["job", job ? `${job.state}, ${job.attemptsMade}/${job.maxAttempts} attempts${job.runsAt ? `, next try ${time(job.runsAt)}` : ""}` : "not in Redis (finished or removed)"],
   ];
   const pruned = Boolean(event.payloadPrunedAt);
+  // Failed events, and unfinished ones whose job Redis lost; anything else runs or is done.
+  const replayable = event.status === "failed" || (["queued", "processing"].includes(event.status) && !job);
   $("#detail").hidden = false;
-  $("#detail").replaceChildren(
+  $("#detail").replaceChildren(...[
     el("h2", {}, event.id),
-    el("button", { type: "button", id: "replay", class: "primary", disabled: pruned, title: pruned ? "The payload was removed by retention" : "Run again from the first unfinished step", onclick: () => replay(event.id) }, "Replay"),
+    replayable
+      ? el("button", { type: "button", id: "replay", class: "primary", disabled: pruned, title: pruned ? "The payload was removed by retention" : "Run again from the first unfinished step", onclick: () => replay(event.id) }, "Replay")
+      : null,
     el("dl", { class: "facts" }, facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)])),
     event.lastError ? el("div", { class: "error", id: "last-error" }, event.lastError) : null,
     el("h3", {}, "Timeline"),
     event.steps.length ? el("ol", { class: "timeline" }, event.steps.map(stepItem)) : el("p", { class: "meta" }, "No step has run yet."),
     el("details", {}, el("summary", {}, pruned ? `payload removed ${time(event.payloadPrunedAt)}` : "payload"), pruned ? null : json(event.payload)),
-  );
+  ].filter(Boolean));
 }
 
 async function select(id) {
