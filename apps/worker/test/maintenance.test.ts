@@ -23,12 +23,13 @@ async function seed(name: string, status: EventStatus, ageDays: number, extra: {
 }
 const row = (id: string) => db.webhookEvent.findUniqueOrThrow({ where: { id } });
 
+afterAll(async () => {
+  await db.webhookEvent.deleteMany({ where: { source } });
+  await db.contact.deleteMany({ where: { email: `${source}@example.com` } });
+  await db.$disconnect();
+});
+
 describe("payload retention", () => {
-  afterAll(async () => {
-    await db.webhookEvent.deleteMany({ where: { source } });
-    await db.contact.deleteMany({ where: { email: `${source}@example.com` } });
-    await db.$disconnect();
-  });
 
   it("removes old payloads of finished events in batches and keeps everything else", async () => {
     const old = await Promise.all([seed("c1", "completed", 40), seed("c2", "completed", 31), seed("i1", "ignored", 60), seed("f1", "failed", 45)]);
