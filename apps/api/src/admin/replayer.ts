@@ -17,7 +17,7 @@ export type JobAction = "retried" | "requeued" | "already_queued";
 const PENDING: ReadonlySet<JobState | "unknown"> = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
 
 /** Rows per bulk-replay round: small enough that each round's queries stay short. */
-export const REPLAY_BATCH_SIZE = 200;
+export const REPLAY_BATCH_SIZE = 100;
 
 type Replayable = Pick<WebhookEvent, "id" | "source" | "providerEventId" | "providerType" | "type" | "receivedAt" | "payload">;
 
