@@ -69,4 +69,8 @@ await api.db.webhookEvent.deleteMany({ where: { source } });
 await queue.obliterate({ force: true });
 await queue.close();
 await api.close();
+const redis = new Redis(config.REDIS_URL);
+const leftovers = await redis.keys(`${prefix}:*`);
+if (leftovers.length > 0) await redis.del(...leftovers);
+redis.disconnect();
 process.exit(0);
