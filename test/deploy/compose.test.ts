@@ -83,7 +83,7 @@ describe("docker-compose.yml", () => {
 
   it("the validation catches a malformed file", () => {
     const validate = validator();
-    const broken = structuredClone(compose) as { services: Record<string, Record<string, unknown>> };
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
     broken.services.api!.depends_on = { redis: { condition: "service_ready" } };
     broken.services.worker!.restart_policy = "always";
     broken.services.api!.ports = ["3000:http"];

@@ -83,6 +83,6 @@ describe("events page in headless Chromium", () => {
     const { body } = await h.deliver(undefined, { email: "x@example.com", name: '<img src=x onerror="window.pwned=1">', message: "<script>window.pwned=1</script>" });
     await page.goto(`${h.url}/admin/#${body.id}`);
     await expect.poll(() => page.locator("#detail pre").last().textContent()).toContain("<script>window.pwned=1</script>");
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
   });
 });
