@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
+import { Queue } from "bullmq";
 import type { Express } from "express";
 import {
+  MAINTENANCE_QUEUE,
   createDatabase,
   createEventsQueue,
   createProducerConnection,
@@ -9,6 +11,7 @@ import {
   type Logger,
   type PrismaClient,
 } from "@aiops/shared";
+import { adminRouter } from "./admin/admin-router.js";
 import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
 import { EventProducer } from "./ingress/event-producer.js";
@@ -16,6 +19,7 @@ import { Ingress } from "./ingress/ingress.js";
 import { metaHandshakeRouter } from "./ingress/meta-handshake.js";
 import { webhookHttpHandler } from "./ingress/webhook-http.js";
 import { IngressMetrics } from "./metrics.js";
+import { registerQueueMetrics } from "./queue-metrics.js";
 
 export interface Api {
   app: Express;
@@ -41,8 +45,12 @@ export function createApi(config: Config, options: ApiOptions): Api {
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
   const queue = createEventsQueue(config, redis);
   queue.on("error", (error) => logger.warn({ err: error }, "queue error"));
+  // Only read here (Bull Board, metrics); the worker fleet schedules and runs its jobs.
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
+  maintenance.on("error", (error) => logger.warn({ err: error }, "maintenance queue error"));
   const db = createDatabase(config.DATABASE_URL);
   const metrics = options.metrics ?? new IngressMetrics();
+  registerQueueMetrics(metrics.registry, { queues: [queue, maintenance], db, logger: logger.child({ component: "metrics" }) });
 
   const ingress = new Ingress({
     producer: new EventProducer(queue, redis, config),
@@ -54,6 +62,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
     [
       healthRouter({ redis, db, registry: metrics.registry }),
       metaHandshakeRouter(config.META_VERIFY_TOKEN),
+      adminRouter({ config, db, queue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }) }),
     ],
     logger,
   );
@@ -86,10 +95,15 @@ export function createApi(config: Config, options: ApiOptions): Api {
       closing ??= (async () => {
         if (server) {
           const stopped = new Promise<void>((resolve) => server!.close(() => resolve()));
+          // A keep-alive connection turns idle when its last response is sent; closing idle
+          // ones until the server stops ends each right after its request is drained,
+          // instead of waiting out keepAliveTimeout.
           server.closeIdleConnections();
-          await stopped;
+          const sweeper = setInterval(() => server!.closeIdleConnections(), 50);
+          await stopped.finally(() => clearInterval(sweeper));
         }
         await queue.close().catch(() => undefined);
+        await maintenance.close().catch(() => undefined);
         redis.disconnect();
         await db.$disconnect();
       })();

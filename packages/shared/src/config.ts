@@ -60,6 +60,10 @@ export const configSchema = z.object({
   FAILED_JOB_TTL_SECONDS: positiveInt.default(7 * 86_400),
   /** Event payloads older than this are removed from Postgres; CRM records stay. */
   PAYLOAD_RETENTION_DAYS: positiveInt.default(30),
+  /** How often a worker of the fleet runs the payload pruning (one run per interval fleet-wide). */
+  PRUNE_INTERVAL_SECONDS: positiveInt.default(3_600),
+  /** Rows per pruning statement: each batch is one short transaction, so no lock is held long. */
+  PRUNE_BATCH_SIZE: positiveInt.max(10_000).default(500),
   /** JSON file with extra sources, relative to the working directory. */
   SOURCES_FILE: optionalText,
 

@@ -10,6 +10,9 @@ export type EventType = z.infer<typeof eventTypeSchema>;
 /** The one queue every source feeds; the job name is the event type. */
 export const EVENTS_QUEUE = "events";
 
+/** Housekeeping (payload retention), scheduled once for the whole worker fleet. */
+export const MAINTENANCE_QUEUE = "maintenance";
+
 /** What the ingress enqueues and the worker consumes: one schema, so the two cannot drift. */
 export const eventJobSchema = z.object({
   id: z.string().startsWith("evt_"),

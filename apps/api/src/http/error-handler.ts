@@ -7,6 +7,8 @@ function fromBodyParser(error: { type?: string; limit?: number }): AppError | un
   switch (error.type) {
     case "entity.too.large":
       return new AppError("payload_too_large", `the body is larger than the limit of ${error.limit} bytes`);
+    case "entity.parse.failed":
+      return new AppError("invalid_json", "the body is not valid JSON");
     case "encoding.unsupported":
       return new AppError("unsupported_media_type", "the content encoding is not supported");
     case "request.aborted":

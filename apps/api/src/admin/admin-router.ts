@@ -1,0 +1,48 @@
+import { fileURLToPath } from "node:url";
+import express, { type Router } from "express";
+import type { Queue } from "bullmq";
+import type { Config, EventJob, Logger, PrismaClient } from "@aiops/shared";
+import { adminAuth } from "./auth.js";
+import { adminRoutes } from "./admin-routes.js";
+import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
+import { EventReader } from "./event-reader.js";
+import { Replayer } from "./replayer.js";
+import { routerFor } from "./routes.js";
+
+/** The events page: static files, the same from src/ and from dist/. */
+const PAGE_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
+
+// The page renders provider payloads: nothing but its own script may run.
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export interface AdminDeps {
+  config: Config;
+  db: PrismaClient;
+  queue: Queue<EventJob>;
+  /** Shown in Bull Board beside the events queue. */
+  otherQueues: readonly Queue[];
+  logger: Logger;
+}
+
+/** Everything under /admin: the JSON API, the events page and Bull Board, all behind the token. */
+export function adminRouter(deps: AdminDeps): Router {
+  const router = express.Router();
+  const reader = new EventReader(deps);
+  const replayer = new Replayer({ ...deps, logger: deps.logger.child({ component: "replay" }) });
+
+  router.use("/admin", adminAuth(deps.config.ADMIN_TOKEN));
+  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer })));
+  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, ...deps.otherQueues]));
+
+  const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });
+  router.get(["/admin", "/admin/"], (_req, res) => {
+    res.setHeader("Content-Security-Policy", PAGE_POLICY);
+    res.sendFile("index.html", { root: PAGE_DIR });
+  });
+  router.use("/admin/assets", (_req, res, next) => {
+    res.setHeader("Content-Security-Policy", PAGE_POLICY);
+    next();
+  }, page);
+  return router;
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { AppError } from "@aiops/shared";
+import type { EventReader } from "./event-reader.js";
+import { listQuerySchema } from "./event-reader.js";
+import type { Replayer } from "./replayer.js";
+import type { Route } from "./routes.js";
+
+const bulkReplaySchema = z.strictObject({
+  status: z.literal("failed", "only failed events can be replayed in bulk"),
+  source: z.string().min(1).max(200).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  throw new AppError("invalid_request", `invalid ${what}`, details);
+}
+
+/** The contract's admin routes, mounted under /admin behind the token. */
+export function adminRoutes(deps: { reader: EventReader; replayer: Replayer }): Route[] {
+  const { reader, replayer } = deps;
+  return [
+    {
+      method: "get",
+      path: "/events",
+      handle: async ({ query }) => ({ status: 200, body: await reader.list(parse(listQuerySchema, query, "query")) }),
+    },
+    {
+      method: "get",
+      path: "/stats",
+      handle: async ({ query }) => ({
+        status: 200,
+        body: await reader.stats(parse(z.object({ source: z.string().max(200).optional() }), query, "query").source || undefined),
+      }),
+    },
+    // Declared before /events/:id so that "replay" is never taken for an event id.
+    {
+      method: "post",
+      path: "/events/replay",
+      handle: async ({ body }) => ({ status: 200, body: await replayer.replayFailed(parse(bulkReplaySchema, body ?? {}, "body")) }),
+    },
+    {
+      method: "get",
+      path: "/events/:id",
+      handle: async ({ params }) => ({ status: 200, body: await reader.get(params.id ?? "") }),
+    },
+    {
+      method: "post",
+      path: "/events/:id/replay",
+      handle: async ({ params }) => ({ status: 202, body: await replayer.replay(params.id ?? "") }),
+    },
+  ];
+}

@@ -1,0 +1,102 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import {
+  createLogger,
+  EVENTS_QUEUE,
+  parseConfig,
+  signedRequest,
+  customSource,
+  type Config,
+  type EventJob,
+} from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
+import { createApi, type Api } from "../../src/api.js";
+import { IngressMetrics } from "../../src/metrics.js";
+
+export const ADMIN_TOKEN = "test-admin-token";
+const SOURCE_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
+
+export interface OpsHarness {
+  url: string;
+  api: Api;
+  config: Config;
+  queue: Queue<EventJob>;
+  /** A source of this harness alone, so suites sharing the test database never see each other's events. */
+  source: string;
+  /** Sends a signed lead from this harness's source; the same `deliveryId` is a provider retry. */
+  deliver(deliveryId?: string, body?: Record<string, unknown>): Promise<{ status: number; body: any; deliveryId: string }>;
+  /** The signed request `deliver` would send, for tests that write it byte by byte. */
+  signed(deliveryId?: string): { path: string; headers: Record<string, string>; body: Buffer };
+  admin(path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startOpsApi(overrides: Record<string, string | undefined> = {}): Promise<OpsHarness> {
+  const source = `ops-${randomBytes(4).toString("hex")}`;
+  const sourcesFile = join(tmpdir(), `${source}.json`);
+  const spec = { name: source, scheme: "standard-webhooks", secretVariable: "OPS_SOURCE_SECRET", eventId: { header: "webhook-id" }, type: "lead" } as const;
+  writeFileSync(sourcesFile, JSON.stringify({ sources: [spec] }));
+  const env = testEnv({ SOURCES_FILE: sourcesFile, OPS_SOURCE_SECRET: SOURCE_SECRET, ...overrides });
+  const config = parseConfig(env);
+  const api = createApi(config, { logger: createLogger({ level: "silent" }), env, metrics: new IngressMetrics() });
+  const port = await api.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}`;
+  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+  const definition = customSource(spec);
+
+  async function call(path: string, init: RequestInit = {}) {
+    const response = await fetch(`${url}${path}`, init);
+    const text = await response.text();
+    return { status: response.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text, headers: response.headers };
+  }
+
+  const LEAD = { email: "ada@example.com", name: "Ada Lovelace", message: "Need 500 seats this week" };
+  function signed(deliveryId = `msg_${randomUUID()}`, body: Record<string, unknown> = LEAD) {
+    const request = signedRequest(definition, SOURCE_SECRET, { body, headers: { "webhook-id": deliveryId } });
+    return { path: `/webhook/${source}`, headers: request.headers, body: request.body };
+  }
+
+  return {
+    url,
+    api,
+    signed,
+    config,
+    queue,
+    source,
+    async deliver(deliveryId = `msg_${randomUUID()}`, body = LEAD) {
+      const request = signed(deliveryId, body);
+      const result = await call(request.path, { method: "POST", headers: request.headers, body: request.body });
+      return { ...result, deliveryId };
+    },
+    admin(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has("authorization")) headers.set("authorization", `Bearer ${ADMIN_TOKEN}`);
+      if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
+      return call(path, { ...init, headers });
+    },
+    async close() {
+      await api.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      const keys = await connection.keys(`${config.QUEUE_PREFIX}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      connection.disconnect();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
