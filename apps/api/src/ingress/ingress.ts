@@ -83,7 +83,9 @@ export class Ingress {
       throw new AppError("queue_unavailable", "the event queue is unavailable; retry later");
     }
     this.options.metrics.accepted(definition.name, type, duplicate);
-    this.options.logger.info(
+    // Every accepted event is recorded in Postgres and counted in /metrics; the log line is
+    // for tracing one delivery, at debug, so the hot path does not pay for it by default.
+    this.options.logger.debug(
       { source: definition.name, eventId: job.id, providerEventId, type, providerType, duplicate },
       duplicate ? "duplicate event" : "event accepted",
     );

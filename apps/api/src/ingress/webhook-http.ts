@@ -96,6 +96,7 @@ export function webhookHttpHandler(options: WebhookHttpOptions) {
         const known = error instanceof AppError ? error : undefined;
         metrics.refused(sources.has(name) ? name : "unknown", known?.code ?? "internal_error");
         if (!known) logger.error({ err: error, source: name }, "unhandled error in the webhook route");
+        else if (known.status !== 503) logger.info({ source: name, error: known.code, reason: known.message }, "delivery refused");
         // A body left unread (refused before or while reading) cannot share the connection.
         write(res, errorResult(known ?? new AppError("internal_error", "internal error")), !req.complete);
         if (!req.complete) req.resume();
