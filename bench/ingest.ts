@@ -21,6 +21,8 @@ const { values } = parseArgs({
   },
 });
 const duration = Number(values.duration);
+/** The API's production V8 flags (see scripts/platform.mjs), given to both servers alike. */
+const API_NODE_FLAGS = ["--max-semi-space-size=32"];
 const connections = Number(values.connections);
 const secret = "whsec_bench_secret";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -44,7 +46,7 @@ function freePort(): Promise<number> {
 async function start(name: string, file: string, extra: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   // Logs go where a production deployment sends them: written, then discarded here.
-  const child = spawn("node", ["--conditions=source", "--import", "tsx", file], {
+  const child = spawn("node", [...API_NODE_FLAGS, "--conditions=source", "--import", "tsx", file], {
     env: { ...env, ...extra, PORT: `${port}` },
     stdio: ["ignore", "ignore", "inherit"],
   });

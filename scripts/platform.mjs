@@ -4,7 +4,7 @@
 // then runs the command. `npm start` and `npm test` therefore work on a fresh machine.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +13,9 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, "");
 const [command = "help", ...args] = process.argv.slice(2);
 const NODE_TS = ["--conditions=source", "--import", "tsx"];
+// Every delivery allocates short-lived objects; a larger young generation means far fewer
+// scavenges under load (measured in bench/ingest.ts). Also set in the Docker image's command.
+const API_NODE_FLAGS = ["--max-semi-space-size=32"];
 
 function step(message) {
   process.stdout.write(`\x1b[36m▸\x1b[0m ${message}\n`);
@@ -110,7 +113,8 @@ function loadDotEnv() {
 function startServices(which) {
   const services = { api: "apps/api/src/main.ts", worker: "apps/worker/src/main.ts" };
   const children = which.map((name) => {
-    const child = spawn("node", [...NODE_TS, services[name]], { cwd: root, stdio: "inherit" });
+    const flags = name === "api" ? API_NODE_FLAGS : [];
+    const child = spawn("node", [...flags, ...NODE_TS, services[name]], { cwd: root, stdio: "inherit" });
     child.on("exit", (code, signal) => {
       if (!stopping) {
         process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
@@ -181,7 +185,8 @@ const commands = {
     const [name = "", ...rest] = args;
     const file = join("bench", `${name}.ts`);
     if (!name || !existsSync(join(root, file))) {
-      process.stderr.write("usage: npm run bench -- <ingest|pipeline>\n");
+      const names = readdirSync(join(root, "bench")).filter((f) => /^[a-z][a-z-]*\.ts$/.test(f) && !f.startsWith("bare-")).map((f) => f.slice(0, -3));
+      process.stderr.write(`usage: pnpm bench <${names.join("|")}>\n`);
       process.exit(2);
     }
     run("node", [...NODE_TS, file, ...rest]);
