@@ -166,6 +166,8 @@ const commands = {
     // Tests use their own database and queue prefixes, never the platform's.
     process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test";
     prepareDatabase(pnpm);
+    step("type-checking the apps, tests and benchmarks");
+    run(pnpm, ["run", "--silent", "typecheck"]);
     step("running the tests");
     const report = join(root, "node_modules", ".aiops-vitest-report.json");
     const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
