@@ -35,10 +35,11 @@ export class EventStore {
   }
 
   async finish(eventId: string, status: "completed" | "ignored"): Promise<void> {
-    await this.db.webhookEvent.update({
-      where: { id: eventId },
-      data: { status, finishedAt: new Date(), lastError: null },
-    });
+    // The finish time comes from this process's clock, like the acknowledgement time the ingress reports.
+    await this.db.$executeRaw`
+      UPDATE webhook_events SET status = ${status}::"EventStatus", finished_at = ${new Date()}, last_error = NULL,
+             updated_at = (now() AT TIME ZONE 'UTC')
+      WHERE id = ${eventId}`;
   }
 
   /** The attempt failed and the queue will retry it: back to `queued`, with the reason. */

@@ -4,6 +4,9 @@ import type { z } from "zod";
 import { AiAnswerError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
 
+/** What the runner needs to know of a stored step. */
+export type KnownStep = Pick<StepResult, "status" | "attempts" | "output">;
+
 /** Who produced an AI step's output, and what it cost. */
 export interface AiUsage {
   provider: string;
@@ -34,7 +37,7 @@ export class StepRunner {
   constructor(
     private readonly db: PrismaClient,
     private readonly eventId: string,
-    private readonly previous: Map<string, StepResult>,
+    private readonly previous: Map<string, KnownStep>,
     private readonly metrics: WorkerMetrics,
     private readonly logger: Logger,
   ) {}
@@ -49,7 +52,7 @@ export class StepRunner {
       const durationMs = Math.round(performance.now() - started);
       await this.save(name, before, {
         status: "succeeded",
-        output: outcome.output as Prisma.InputJsonValue,
+        output: outcome.output,
         error: null,
         rawResponse: null,
         attempts: (before?.attempts ?? 0) + (outcome.tries ?? 1),
@@ -74,19 +77,45 @@ export class StepRunner {
     }
   }
 
-  private async save(name: string, before: StepResult | undefined, data: Omit<Prisma.StepResultUncheckedCreateInput, "eventId" | "name">) {
+  private async save(name: string, before: KnownStep | undefined, data: StepRow) {
     if (!before) {
-      try {
-        this.previous.set(name, await this.db.stepResult.create({ data: { eventId: this.eventId, name, ...data } }));
+      // One raw statement on the hot path: Prisma's query builder costs several times its CPU.
+      const inserted = await this.db.$executeRaw`
+        INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+                                  provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
+        VALUES (gen_random_uuid(), ${this.eventId}, ${name}, ${data.status}::"StepStatus",
+                ${data.output === undefined ? null : JSON.stringify(data.output)}::jsonb, ${data.error ?? null}, ${data.rawResponse ?? null},
+                ${data.attempts}, ${data.durationMs}, ${data.provider ?? null}, ${data.model ?? null}, ${data.promptTokens ?? null},
+                ${data.completionTokens ?? null}, ${data.costUsd ?? null}::numeric, ${data.cached ?? false}, (now() AT TIME ZONE 'UTC'))
+        ON CONFLICT (event_id, name) DO NOTHING`;
+      if (inserted === 1) {
+        this.previous.set(name, { status: data.status, attempts: data.attempts, output: (data.output ?? null) as StepResult["output"] });
         return;
-      } catch (error) {
-        // Another worker ran the same step concurrently (a stalled job taken over): keep one row.
-        if (!isUniqueViolation(error)) throw error;
       }
+      // Another worker ran the same step concurrently (a stalled job taken over): keep one row.
     }
     // A success stored by anyone is final: a later outcome never overwrites it.
-    await this.db.stepResult.updateMany({ where: { eventId: this.eventId, name, status: { not: "succeeded" } }, data });
+    await this.db.stepResult.updateMany({
+      where: { eventId: this.eventId, name, status: { not: "succeeded" } },
+      data: { ...data, output: data.output as Prisma.InputJsonValue | undefined },
+    });
     const saved = await this.db.stepResult.findUnique({ where: { eventId_name: { eventId: this.eventId, name } } });
     if (saved) this.previous.set(name, saved);
   }
+}
+
+/** The columns a step's outcome sets. */
+interface StepRow {
+  status: "succeeded" | "failed";
+  output?: unknown;
+  error: string | null;
+  rawResponse: string | null;
+  attempts: number;
+  durationMs: number;
+  provider?: string;
+  model?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+  cached?: boolean;
 }
