@@ -42,13 +42,31 @@ export const configSchema = z.object({
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   AI_TIMEOUT_MS: positiveInt.default(30_000),
   AI_CACHE: flag.default(true),
-  /** Requests per minute to the AI provider, shared by the whole worker fleet. */
+  /** Requests per minute to the AI provider, shared by the whole worker fleet; 0 = no limit. */
   AI_RATE_LIMIT_RPM: z.coerce.number().int().min(0).default(0),
+  /** Retries of one AI request on 429, 5xx, timeouts and connection errors, inside one step run. */
+  AI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** First delay between those retries, doubled each time, with jitter; `retry-after` wins when sent. */
+  AI_RETRY_BASE_MS: positiveInt.default(500),
+  /** Longest `retry-after` honoured inside a step; a longer one hands the event back to the queue's backoff. */
+  AI_RETRY_MAX_DELAY_MS: positiveInt.default(30_000),
+  /** USD per million prompt / completion tokens, for models the built-in price list does not know. */
+  AI_PRICE_PROMPT_PER_MTOK: z.coerce.number().min(0).optional(),
+  AI_PRICE_COMPLETION_PER_MTOK: z.coerce.number().min(0).optional(),
 
   WORKER_CONCURRENCY: positiveInt.max(1000).default(20),
   JOB_ATTEMPTS: positiveInt.max(100).default(8),
   JOB_BACKOFF_MS: positiveInt.default(1000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+  /**
+   * How long a worker holds a job before another worker may take it over; a worker killed
+   * mid-job therefore delays its job by about this much (also the stalled-job check interval).
+   */
+  JOB_LOCK_MS: positiveInt.min(1_000).default(30_000),
+  /** Port of the worker's Prometheus endpoint (`/metrics`); 0 switches it off. */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** Timeout of one request to a connector (HubSpot, Slack, outbound webhook). */
+  CONNECTOR_TIMEOUT_MS: positiveInt.default(10_000),
 
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   SIGNATURE_TOLERANCE_SECONDS: positiveInt.default(300),

@@ -1,0 +1,66 @@
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { AiAnswerError } from "../errors/index.js";
+import type { WorkerMetrics } from "../metrics.js";
+import type { StepOutcome } from "../steps/step-runner.js";
+import type { AiCache } from "./ai-cache.js";
+import { estimateCostUsd, type PriceOverride } from "./pricing.js";
+import type { AiProvider } from "./provider.js";
+import type { AiTask } from "./task.js";
+
+export interface AiServiceOptions {
+  provider: AiProvider;
+  /** Off when AI_CACHE=false; never used for the offline provider, whose answers cost nothing. */
+  cache?: AiCache;
+  metrics: WorkerMetrics;
+  prices?: PriceOverride;
+  logger: Logger;
+}
+
+/** Asks the provider, through the cache, and turns the answer into a step's outcome with its cost. */
+export class AiService {
+  constructor(private readonly options: AiServiceOptions) {}
+
+  get provider(): AiProvider {
+    return this.options.provider;
+  }
+
+  async ask<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<StepOutcome<z.infer<S>>> {
+    const { provider, metrics } = this.options;
+    const cache = provider.remote ? this.options.cache : undefined;
+    const key = cache?.key(provider.name, provider.model, task.promptVersion, input);
+    const hit = key ? await cache!.get(key) : undefined;
+    if (hit) {
+      const parsed = task.schema.safeParse(hit.output);
+      if (parsed.success) {
+        metrics.aiRequests.inc({ provider: hit.provider, model: hit.model, cached: "true" });
+        const { provider: name, model, promptTokens, completionTokens } = hit;
+        return { output: parsed.data, tries: 1, ai: { provider: name, model, promptTokens, completionTokens, costUsd: 0, cached: true } };
+      }
+      this.options.logger.warn({ task: task.name }, "cached AI answer no longer fits the schema; asking again");
+    }
+
+    try {
+      const answer = await provider.complete(task, input);
+      const costUsd = this.count(answer.provider, answer.model, answer.promptTokens, answer.completionTokens);
+      metrics.aiRequests.inc({ provider: answer.provider, model: answer.model, cached: "false" });
+      if (key) await cache!.set(key, answer);
+      const { output, provider: name, model, promptTokens, completionTokens, requests } = answer;
+      return { output, tries: Math.max(1, requests), ai: { provider: name, model, promptTokens, completionTokens, costUsd, cached: false } };
+    } catch (error) {
+      // Invalid answers were billed too.
+      if (error instanceof AiAnswerError)
+        this.count(provider.name, provider.model, error.usage.promptTokens, error.usage.completionTokens);
+      throw error;
+    }
+  }
+
+  private count(provider: string, model: string, promptTokens: number, completionTokens: number): number {
+    const { metrics } = this.options;
+    metrics.aiTokens.inc({ provider, model, kind: "prompt" }, promptTokens);
+    metrics.aiTokens.inc({ provider, model, kind: "completion" }, completionTokens);
+    const costUsd = estimateCostUsd(model, promptTokens, completionTokens, this.options.prices);
+    metrics.aiCost.inc({ provider, model }, costUsd);
+    return costUsd;
+  }
+}

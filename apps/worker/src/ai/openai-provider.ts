@@ -1,0 +1,139 @@
+import OpenAI from "openai";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { AiAnswerError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
+import { strictJsonSchema } from "./json-schema.js";
+import { buildMessages } from "./prompt.js";
+import type { AiAnswer, AiProvider } from "./provider.js";
+import type { AiTask } from "./task.js";
+
+export interface OpenAiProviderOptions {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  timeoutMs: number;
+  /** Retries of one request on 429, 5xx, timeouts and connection errors. */
+  maxRetries: number;
+  retryBaseMs: number;
+  /** A longer `retry-after` than this is not waited out in the step: the queue's backoff takes over. */
+  retryMaxDelayMs: number;
+  /** Called before every request, retries included: the fleet-wide rate limit. */
+  beforeRequest?: () => Promise<void>;
+  logger: Logger;
+}
+
+interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  requests: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Any OpenAI-compatible chat completions server, with structured outputs. The SDK's own
+ * retries are off: this class retries so it can count requests, honour `retry-after` and
+ * share the fleet's rate limit on every attempt.
+ */
+export class OpenAiProvider implements AiProvider {
+  readonly name = "openai";
+  readonly remote = true;
+  readonly model: string;
+  private readonly client: OpenAI;
+
+  constructor(private readonly options: OpenAiProviderOptions) {
+    this.model = options.model;
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+    });
+  }
+
+  /** An answer that does not fit the schema is asked for once more, then the step fails for good. */
+  async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {
+    const usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+    const messages = buildMessages(task as AiTask<unknown>, input);
+    const jsonSchema = strictJsonSchema(task.schema);
+    let problem = "";
+    let raw = "";
+    for (let answer = 1; answer <= 2; answer++) {
+      raw = await this.request(task.name, messages, jsonSchema, usage);
+      const parsed = this.parse(task.schema, raw);
+      if (parsed.ok) return { output: parsed.value, provider: this.name, model: this.model, ...usage };
+      problem = parsed.problem;
+      this.options.logger.warn({ task: task.name, answer, problem }, "model answer does not fit the schema");
+    }
+    const error = new AiAnswerError(`the model's answer does not fit the ${task.name} schema twice: ${problem}`, raw, {
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+    });
+    error.tries = usage.requests;
+    throw error;
+  }
+
+  private parse<S extends z.ZodType>(schema: S, raw: string): { ok: true; value: z.infer<S> } | { ok: false; problem: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return { ok: false, problem: "not JSON" };
+    }
+    const result = schema.safeParse(json);
+    return result.success ? { ok: true, value: result.data } : { ok: false, problem: result.error.message.slice(0, 500) };
+  }
+
+  private async request(
+    name: string,
+    messages: ReturnType<typeof buildMessages>,
+    schema: Record<string, unknown>,
+    usage: Usage,
+  ): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      await this.options.beforeRequest?.();
+      usage.requests += 1;
+      try {
+        const completion = await this.client.chat.completions.create({
+          model: this.model,
+          messages,
+          temperature: 0,
+          response_format: { type: "json_schema", json_schema: { name, schema, strict: true } },
+        });
+        usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
+        usage.completionTokens += completion.usage?.completion_tokens ?? 0;
+        const message = completion.choices[0]?.message;
+        return message?.content ?? message?.refusal ?? "";
+      } catch (error) {
+        const failure = this.classify(error);
+        failure.tries = usage.requests;
+        if (failure instanceof PermanentError || attempt >= this.options.maxRetries) throw failure;
+        const delay = failure.retryAfterMs ?? this.backoff(attempt);
+        if (delay > this.options.retryMaxDelayMs) throw failure;
+        this.options.logger.warn({ attempt: attempt + 1, delayMs: delay, err: failure.message }, "AI request failed; retrying");
+        await sleep(delay);
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.retryBaseMs * 2 ** attempt;
+    return Math.round(base / 2 + (Math.random() * base) / 2);
+  }
+
+  /** 429, 408, 409 and 5xx pass with time; other 4xx mean the request itself is wrong. */
+  private classify(error: unknown): RetryableError | PermanentError {
+    if (error instanceof OpenAI.APIConnectionError)
+      return new RetryableError("ai_unreachable", `AI request failed: ${error.message}`, { cause: error });
+    if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+      const status = error.status;
+      const headers = error.headers;
+      const retryAfterMs = Number(headers?.get("retry-after-ms")) || parseRetryAfter(headers?.get("retry-after"));
+      const message = `AI server answered ${status}: ${error.message}`;
+      if (status === 408 || status === 409 || status === 429 || status >= 500)
+        return new RetryableError("ai_unavailable", message, retryAfterMs === undefined ? {} : { retryAfterMs });
+      return new PermanentError("ai_rejected", message, { cause: error });
+    }
+    return new RetryableError("ai_failed", `AI request failed: ${(error as Error).message}`, { cause: error });
+  }
+}

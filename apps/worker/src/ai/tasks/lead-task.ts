@@ -1,0 +1,35 @@
+import type { Lead } from "../../normalize/canonical.js";
+import { leadRules } from "../rules/lead-rules.js";
+import { leadAnalysisSchema } from "../schemas.js";
+import type { AiTask } from "../task.js";
+
+/** What the model sees of a lead: no email address, only its domain. */
+export interface LeadInput {
+  name?: string;
+  company?: string;
+  emailDomain?: string;
+  message?: string;
+  source: string;
+}
+
+export function leadInput(lead: Lead, source: string): LeadInput {
+  return {
+    name: lead.name,
+    company: lead.company,
+    emailDomain: lead.email.split("@")[1],
+    message: lead.message,
+    source,
+  };
+}
+
+export const leadTask: AiTask<LeadInput, typeof leadAnalysisSchema> = {
+  name: "lead_analysis",
+  promptVersion: "lead-v1",
+  schema: leadAnalysisSchema,
+  instructions: [
+    "You qualify inbound sales leads for a B2B software company.",
+    "Classify the lead as hot (clear buying intent and urgency), warm (interest, no urgency), cold (little intent) or spam.",
+    "Give urgency from 0 to 100, up to five short reasons, and draft a short, friendly first reply in the lead's language.",
+  ].join(" "),
+  rules: leadRules,
+};

@@ -1,0 +1,27 @@
+import type { EventJob } from "@aiops/shared";
+import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
+
+/** What a pipeline decided about an event: the record, the AI's analysis and the CRM ids. */
+export type Outcome =
+  | { type: "lead"; lead: Lead; analysis: LeadAnalysis; crm: { contactId: string } }
+  | { type: "ticket"; ticket: Ticket; analysis: TicketAnalysis; crm: { ticketId: string; contactId?: string } }
+  | { type: "payment"; payment: Payment; analysis?: PaymentAnalysis; crm: { paymentId: string; contactId?: string } };
+
+/**
+ * Pushes outcomes to a system outside the platform. Each connector runs as its own step
+ * (`connector.<name>`), so its failure retries it alone.
+ */
+export interface Connector {
+  readonly name: string;
+  applies(outcome: Outcome): boolean;
+  /** Returns what is worth keeping as the step's output (remote ids, status). */
+  deliver(event: EventJob, outcome: Outcome): Promise<Record<string, unknown>>;
+}
+
+/** The email an outcome is about, if any: the key every CRM connector upserts on. */
+export function outcomeEmail(outcome: Outcome): string | undefined {
+  if (outcome.type === "lead") return outcome.lead.email;
+  if (outcome.type === "ticket") return outcome.ticket.requesterEmail;
+  return outcome.payment.email;
+}

@@ -1,0 +1,87 @@
+import { createDatabase, createWorkerConnection, type Config, type PrismaClient } from "@aiops/shared";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { AiCache } from "./ai/ai-cache.js";
+import { AiService } from "./ai/ai-service.js";
+import { OpenAiProvider } from "./ai/openai-provider.js";
+import type { AiProvider } from "./ai/provider.js";
+import { RateLimiter } from "./ai/rate-limiter.js";
+import { RulesProvider } from "./ai/rules-provider.js";
+import type { Connector } from "./connectors/connector.js";
+import { enabledConnectors } from "./connectors/registry.js";
+import { Crm } from "./crm/crm.js";
+import { EventProcessor } from "./events/event-processor.js";
+import { FleetWorker } from "./fleet-worker.js";
+import { MetricsServer } from "./metrics-server.js";
+import { WorkerMetrics } from "./metrics.js";
+
+export interface WorkerOptions {
+  logger: Logger;
+  /** Shared with the caller (then not closed by the worker); one is created otherwise. */
+  db?: PrismaClient;
+  metrics?: WorkerMetrics;
+  /** Replaces the configured provider (tests). */
+  provider?: AiProvider;
+  /** Replaces the built-in CRM (tests that make it fail). */
+  crm?: Crm;
+  connectors?: Connector[];
+}
+
+function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
+  if (!config.OPENAI_API_KEY) return new RulesProvider();
+  return new OpenAiProvider({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.AI_TIMEOUT_MS,
+    maxRetries: config.AI_MAX_RETRIES,
+    retryBaseMs: config.AI_RETRY_BASE_MS,
+    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
+    beforeRequest: limiter && (() => limiter.acquire()),
+    logger: logger.child({ component: "openai" }),
+  });
+}
+
+/** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
+export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
+  const logger = options.logger.child({ component: "worker" });
+  const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5) });
+  const metrics = options.metrics ?? new WorkerMetrics();
+  const redis: Redis[] = [];
+  let limiter: RateLimiter | undefined;
+  if (config.AI_RATE_LIMIT_RPM > 0) {
+    const limiterRedis = createWorkerConnection(config);
+    redis.push(limiterRedis);
+    limiter = new RateLimiter(limiterRedis, `${config.QUEUE_PREFIX}:ai-rate-limit`, config.AI_RATE_LIMIT_RPM);
+  }
+  const provider = options.provider ?? aiProvider(config, limiter, logger);
+  const ai = new AiService({
+    provider,
+    cache: config.AI_CACHE ? new AiCache(db) : undefined,
+    metrics,
+    prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
+    logger,
+  });
+  const processor = new EventProcessor({
+    db,
+    ai,
+    crm: options.crm ?? new Crm(db),
+    connectors: options.connectors ?? enabledConnectors(config),
+    metrics,
+    logger,
+  });
+  logger.info({ provider: provider.name, model: provider.model }, "AI provider");
+  const connection = createWorkerConnection(config);
+  connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  return new FleetWorker({
+    config,
+    processor,
+    connection,
+    redis,
+    db,
+    ownsDb: !options.db,
+    metricsServer: config.WORKER_METRICS_PORT > 0 ? new MetricsServer(metrics.registry) : undefined,
+    metricsPort: config.WORKER_METRICS_PORT,
+    logger,
+  });
+}

@@ -1,0 +1,84 @@
+import { eventJobSchema, type PrismaClient } from "@aiops/shared";
+import { UnrecoverableError, type Job } from "bullmq";
+import type { Logger } from "pino";
+import type { AiService } from "../ai/ai-service.js";
+import type { Connector } from "../connectors/connector.js";
+import type { Crm } from "../crm/crm.js";
+import { PermanentError } from "../errors/index.js";
+import type { WorkerMetrics } from "../metrics.js";
+import { pipelines } from "../pipelines/registry.js";
+import { StepRunner } from "../steps/step-runner.js";
+import { EventStore } from "./event-store.js";
+
+export interface EventProcessorDeps {
+  db: PrismaClient;
+  ai: AiService;
+  crm: Crm;
+  connectors: readonly Connector[];
+  metrics: WorkerMetrics;
+  logger: Logger;
+}
+
+export type ProcessResult = { status: "completed" | "ignored" } | { status: "skipped"; reason: "already_processed" };
+
+/**
+ * Processes one event job: records it, runs its pipeline from the first unfinished step,
+ * and keeps the event's status in Postgres in step with BullMQ's view of the job.
+ */
+export class EventProcessor {
+  private readonly store: EventStore;
+
+  constructor(private readonly deps: EventProcessorDeps) {
+    this.store = new EventStore(deps.db);
+  }
+
+  async process(job: Job): Promise<ProcessResult> {
+    const parsed = eventJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an event: ${parsed.error.message}`);
+    const event = parsed.data;
+    const { metrics } = this.deps;
+    const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
+
+    const begun = await this.store.begin(event);
+    if (!begun) {
+      logger.info("event already processed: re-delivery ignored");
+      return { status: "skipped", reason: "already_processed" };
+    }
+
+    metrics.jobsInFlight.inc();
+    try {
+      if (event.type !== "ignored") {
+        const previous = begun.inserted ? new Map() : await this.store.steps(event.id);
+        const steps = new StepRunner(this.deps.db, event.id, previous, metrics, logger);
+        const { ai, crm, connectors } = this.deps;
+        await pipelines[event.type].run({ event, steps, ai, crm, connectors, logger });
+      }
+      const status = event.type === "ignored" ? "ignored" : "completed";
+      await this.store.finish(event.id, status);
+      metrics.eventsCompleted.inc({ type: event.type, status });
+      logger.info({ status }, "event processed");
+      return { status };
+    } catch (error) {
+      const message = (error as Error).message;
+      const permanent = error instanceof PermanentError;
+      const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || exhausted) {
+        await this.store.fail(event.id, message);
+        metrics.eventsFailed.inc({ type: event.type });
+        logger.error({ err: error, permanent }, "event failed");
+      } else {
+        await this.store.retrying(event.id, message);
+        logger.warn({ err: error }, "event attempt failed; the queue will retry it");
+      }
+      if (permanent) throw new UnrecoverableError(message);
+      throw error;
+    } finally {
+      metrics.jobsInFlight.dec();
+    }
+  }
+
+  /** A job BullMQ failed without the processor seeing it (stalled too often): mark its event. */
+  async failedOutside(eventId: string, reason: string): Promise<void> {
+    await this.store.fail(eventId, reason);
+  }
+}

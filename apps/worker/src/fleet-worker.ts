@@ -1,0 +1,71 @@
+import { EVENTS_QUEUE, type Config, type PrismaClient } from "@aiops/shared";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { EventProcessor } from "./events/event-processor.js";
+import type { MetricsServer } from "./metrics-server.js";
+
+export interface FleetWorkerDeps {
+  config: Config;
+  processor: EventProcessor;
+  /** Blocking connection for BullMQ (`maxRetriesPerRequest: null`). */
+  connection: Redis;
+  /** Other connections this worker owns (the rate limiter's), closed after the queue. */
+  redis: Redis[];
+  db: PrismaClient;
+  ownsDb: boolean;
+  metricsServer?: MetricsServer;
+  metricsPort: number;
+  logger: Logger;
+}
+
+/** One worker process's consumer of the events queue, with its metrics endpoint. */
+export class FleetWorker {
+  private worker: Worker | undefined;
+  private closing: Promise<void> | undefined;
+  /** The metrics endpoint's port once started (0 when off). */
+  metricsPort = 0;
+
+  constructor(private readonly deps: FleetWorkerDeps) {}
+
+  get db(): PrismaClient {
+    return this.deps.db;
+  }
+
+  async start(): Promise<void> {
+    const { config, processor, connection, logger } = this.deps;
+    if (this.deps.metricsServer) this.metricsPort = await this.deps.metricsServer.listen(this.deps.metricsPort);
+    const worker = new Worker(EVENTS_QUEUE, (job) => processor.process(job), {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: config.JOB_LOCK_MS,
+      autorun: false,
+    });
+    worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+    worker.on("failed", (job, error) => {
+      // The processor records its own failures; a job failed for stalling never reached it.
+      if (job && /stalled/i.test(error.message))
+        void processor.failedOutside(job.id ?? "", error.message).catch((err: unknown) => logger.error({ err }, "could not mark a stalled event"));
+    });
+    this.worker = worker;
+    void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped"));
+    await worker.waitUntilReady();
+    logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, metricsPort: this.metricsPort }, "worker started");
+  }
+
+  /** Stops taking jobs, waits for those in flight, then closes connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const { logger } = this.deps;
+      const guard = (name: string, work: () => Promise<unknown>) =>
+        work().catch((error: unknown) => logger.warn({ err: error, step: name }, "close step failed"));
+      if (this.worker) await guard("worker", () => this.worker!.close());
+      await guard("metrics", async () => this.deps.metricsServer?.close());
+      for (const redis of [this.deps.connection, ...this.deps.redis]) await guard("redis", () => redis.quit());
+      if (this.deps.ownsDb) await guard("database", () => this.deps.db.$disconnect());
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { paymentAnalysisSchema } from "../ai/schemas.js";
+import { paymentInput, paymentTask } from "../ai/tasks/payment-task.js";
+import { needsAttention, type Payment } from "../normalize/canonical.js";
+import { normalizePayment } from "../normalize/payment.js";
+import { runConnectors, type Pipeline, type PipelineContext } from "./pipeline.js";
+
+const paymentRef = z.object({ paymentId: z.string(), contactId: z.string().optional() });
+
+/** Only failures and disputes are worth a model's time; a successful payment has no AI step. */
+function analyse(context: PipelineContext, payment: Payment) {
+  if (!needsAttention(payment)) return Promise.resolve(undefined);
+  return context.steps.run("ai.payment", paymentAnalysisSchema, () => context.ai.ask(paymentTask, paymentInput(payment)));
+}
+
+/** Payment: assess failures and disputes, record the payment and mark customers, then connectors. */
+export const paymentPipeline: Pipeline = {
+  async run(context) {
+    const { event, steps, crm } = context;
+    const payment = normalizePayment(event);
+    const analysis = await analyse(context, payment);
+    const crmRef = await steps.run("crm.payment", paymentRef, async () => ({
+      output: await crm.recordPayment(event, payment, analysis),
+    }));
+    await runConnectors(context, { type: "payment", payment, analysis, crm: crmRef });
+  },
+};

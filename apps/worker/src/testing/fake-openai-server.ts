@@ -1,0 +1,82 @@
+import type { ServerResponse } from "node:http";
+import { HttpFake, sendJson, type FakeRequest } from "./http-fake.js";
+
+/** One scripted answer; the script is used up first, then every request gets a good answer. */
+export type FakeAiBehaviour =
+  | { kind: "error"; status: number; retryAfter?: string }
+  | { kind: "content"; content: string }
+  | { kind: "hang" };
+
+/** What the fake model answers for each task (the json_schema name), when not scripted otherwise. */
+export const fakeAnswers: Record<string, unknown> = {
+  lead_analysis: { category: "hot", urgency: 91, reasons: ["the fake model says so"], draftReply: "Hello from the model" },
+  ticket_triage: {
+    priority: "urgent",
+    category: "outage",
+    sentiment: "negative",
+    summary: "The fake model's summary",
+    draftReply: "We are on it",
+  },
+  payment_risk: { risk: "high", reasons: ["the fake model says so"], customerMessage: "Please update your card" },
+};
+
+export const FAKE_USAGE = { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 };
+
+/**
+ * An OpenAI-compatible `/v1/chat/completions` server, so the real SDK code path runs. It
+ * can fail, rate limit, answer garbage or be slow, and counts what it was asked.
+ */
+export class FakeOpenAiServer {
+  readonly script: FakeAiBehaviour[] = [];
+  /** Added to every answer, like a real model's latency. */
+  delayMs = 0;
+  private readonly http = new HttpFake((request, response) => this.handle(request, response));
+
+  get baseURL(): string {
+    return `${this.http.url}/v1`;
+  }
+
+  /** Chat completion requests received, failed ones included. */
+  get requests(): FakeRequest[] {
+    return this.http.requests.filter((request) => request.path.endsWith("/chat/completions"));
+  }
+
+  async start(): Promise<string> {
+    await this.http.start();
+    return this.baseURL;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  /** The next answers, in order. */
+  then(...behaviours: FakeAiBehaviour[]): this {
+    this.script.push(...behaviours);
+    return this;
+  }
+
+  private async handle(request: FakeRequest, response: ServerResponse): Promise<void> {
+    if (!request.path.endsWith("/chat/completions")) return sendJson(response, 404, { error: { message: "not found" } });
+    if (request.headers.authorization !== "Bearer test-openai-key")
+      return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });
+    const behaviour = this.script.shift();
+    if (behaviour?.kind === "hang") return;
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (behaviour?.kind === "error") {
+      const headers: Record<string, string> = behaviour.retryAfter ? { "retry-after": behaviour.retryAfter } : {};
+      return sendJson(response, behaviour.status, { error: { message: `scripted ${behaviour.status}`, type: "server_error" } }, headers);
+    }
+    const body = JSON.parse(request.body) as { model: string; response_format?: { json_schema?: { name?: string } } };
+    const task = body.response_format?.json_schema?.name ?? "";
+    const content = behaviour?.kind === "content" ? behaviour.content : JSON.stringify(fakeAnswers[task] ?? {});
+    sendJson(response, 200, {
+      id: `chatcmpl-${this.http.requests.length}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null }],
+      usage: FAKE_USAGE,
+    });
+  }
+}

@@ -1,0 +1,6 @@
+// Local HTTP servers that stand in for the worker's downstreams in tests and benchmarks.
+export { FakeOpenAiServer, fakeAnswers, FAKE_USAGE, type FakeAiBehaviour } from "./fake-openai-server.js";
+export { FakeHubSpotServer } from "./fake-hubspot-server.js";
+export { FakeSlackWebhook } from "./fake-slack-webhook.js";
+export { WebhookReceiver, type Delivery } from "./webhook-receiver.js";
+export { HttpFake, type FakeRequest } from "./http-fake.js";

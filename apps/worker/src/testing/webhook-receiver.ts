@@ -1,0 +1,52 @@
+import type { ServerResponse } from "node:http";
+import { Webhook } from "standardwebhooks";
+import { HttpFake, type FakeRequest } from "./http-fake.js";
+
+export interface Delivery {
+  id: string;
+  body: any;
+}
+
+/** An outbound webhook receiver that checks Standard Webhooks signatures with the reference library. */
+export class WebhookReceiver {
+  readonly deliveries: Delivery[] = [];
+  rejected = 0;
+  /** Statuses for the next requests, e.g. [503]. */
+  readonly failures: number[] = [];
+  private readonly webhook: Webhook;
+  private readonly http = new HttpFake((request, response) => this.handle(request, response));
+
+  constructor(readonly secret: string) {
+    this.webhook = new Webhook(secret);
+  }
+
+  get url(): string {
+    return `${this.http.url}/hooks/aiops`;
+  }
+
+  get requests(): FakeRequest[] {
+    return this.http.requests;
+  }
+
+  async start(): Promise<string> {
+    await this.http.start();
+    return this.url;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private handle(request: FakeRequest, response: ServerResponse): void {
+    const failure = this.failures.shift();
+    if (failure) return void response.writeHead(failure).end();
+    try {
+      const body = this.webhook.verify(request.body, request.headers as Record<string, string>);
+      this.deliveries.push({ id: String(request.headers["webhook-id"]), body });
+      response.writeHead(204).end();
+    } catch {
+      this.rejected += 1;
+      response.writeHead(401).end();
+    }
+  }
+}

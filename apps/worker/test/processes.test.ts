@@ -1,0 +1,113 @@
+import { createDatabase, createEventsQueue, eventJobOptions, type EventJob } from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeOpenAiServer, WebhookReceiver } from "../src/testing/index.js";
+import { sampleEvent } from "./support/harness.js";
+import { WorkerProcess } from "./support/worker-process.js";
+
+const SECRET = `whsec_${Buffer.from("process-test-outbound-secret-32b").toString("base64")}`;
+const fake = new FakeOpenAiServer();
+const receiver = new WebhookReceiver(SECRET);
+const processes: WorkerProcess[] = [];
+const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+
+beforeAll(async () => {
+  await Promise.all([fake.start(), receiver.start()]);
+});
+afterAll(async () => {
+  for (const worker of processes) worker.kill("SIGKILL");
+  await Promise.all([fake.close(), receiver.close(), db.$disconnect()]);
+});
+
+function setup(overrides: Record<string, string> = {}) {
+  const env = testEnv({
+    OPENAI_API_KEY: "test-openai-key",
+    OPENAI_BASE_URL: fake.baseURL,
+    AI_CACHE: "false",
+    WORKER_METRICS_PORT: "0",
+    JOB_BACKOFF_MS: "100",
+    OUTBOUND_WEBHOOK_URL: receiver.url,
+    OUTBOUND_WEBHOOK_SECRET: SECRET,
+    ...overrides,
+  });
+  const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
+  const queue = createEventsQueue({ QUEUE_PREFIX: env.QUEUE_PREFIX } as never, redis);
+  const start = () => {
+    const worker = new WorkerProcess(env);
+    processes.push(worker);
+    return worker;
+  };
+  const enqueue = async (events: EventJob[]) => {
+    const options = { attempts: 5, backoff: { type: "exponential", delay: 100 } } as const;
+    await queue.addBulk(events.map((event) => ({ name: event.type, data: event, opts: { ...options, jobId: event.id } })));
+  };
+  const statuses = async (events: EventJob[]) =>
+    db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } }, select: { id: true, status: true, attempts: true } });
+  const close = async () => {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    redis.disconnect();
+  };
+  return { env, queue, start, enqueue, statuses, close };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const uniqueLead = () => sampleEvent("new-lead", undefined, (body) => (body.message = `Quote for 30 seats ${Math.random()}`));
+
+describe("worker processes", () => {
+  it("a worker killed with SIGKILL mid-job leaves its jobs to another: every event completes exactly once", async () => {
+    fake.delayMs = 800;
+    const t = setup({ WORKER_CONCURRENCY: "3", JOB_LOCK_MS: "2000" });
+    // Enough work that the first worker is still busy once the second has started.
+    const events = Array.from({ length: 18 }, uniqueLead);
+    const first = t.start();
+    await first.ready();
+    await t.enqueue(events);
+    await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length >= 3, 10_000, "first worker busy");
+    const second = t.start();
+    await second.ready();
+    const taken = (await t.statuses(events)).filter((e) => e.status === "processing").map((e) => e.id);
+    first.kill("SIGKILL");
+    expect((await first.exited).signal).toBe("SIGKILL");
+
+    await until(async () => (await t.statuses(events)).every((e) => e.status === "completed"), 30_000, "all events completed");
+    const rows = await t.statuses(events);
+    // Jobs the killed worker held were run again by the other one: their attempt count shows it.
+    expect(rows.filter((row) => taken.includes(row.id) && row.attempts >= 2).length).toBeGreaterThan(0);
+    const emails = events.map((e) => (e.payload as { email: string }).email);
+    expect(await db.contact.count({ where: { email: { in: emails } } })).toBe(events.length);
+    expect(await db.activity.count({ where: { eventId: { in: events.map((e) => e.id) } } })).toBe(events.length);
+    expect(await db.stepResult.count({ where: { eventId: { in: events.map((e) => e.id) }, status: "succeeded" } })).toBe(events.length * 3);
+    // A delivery cut off by the kill may be repeated, but always under the same webhook-id.
+    const delivered = new Set(receiver.deliveries.map((d) => d.id).filter((id) => events.some((e) => e.id === id)));
+    expect(delivered.size).toBe(events.length);
+    second.kill("SIGTERM");
+    expect((await second.exited).code).toBe(0);
+    await t.close();
+  }, 60_000);
+
+  it("on SIGTERM stops taking jobs, finishes those in flight, then exits 0", async () => {
+    fake.delayMs = 1500;
+    const t = setup({ WORKER_CONCURRENCY: "2" });
+    const events = Array.from({ length: 4 }, uniqueLead);
+    const worker = t.start();
+    await worker.ready();
+    await t.enqueue(events);
+    await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length === 2, 10_000, "two in flight");
+    worker.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
+    const rows = await t.statuses(events);
+    expect(rows.map((row) => row.status).sort()).toEqual(["completed", "completed"]);
+    expect(await t.queue.getWaitingCount()).toBe(2);
+    expect(worker.output.some((line) => line.includes('"shutdown complete"'))).toBe(true);
+    await t.close();
+  }, 30_000);
+});

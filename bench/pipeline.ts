@@ -1,0 +1,202 @@
+// `npm run bench -- pipeline [--events 5000] [--concurrency 20]`
+//
+// Events through the whole pipeline (signed HTTP request → API → Redis → worker process →
+// Postgres), once with the offline rules provider and once with a fake OpenAI server that
+// takes 200 ms per answer, plus a no-op BullMQ worker on the same Redis as the baseline.
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createApi } from "@aiops/api";
+import {
+  builtInSources,
+  createDatabase,
+  createLogger,
+  ensureDatabaseExists,
+  signedRequest,
+  type PrismaClient,
+} from "@aiops/shared";
+import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
+import { FakeOpenAiServer } from "@aiops/worker/testing";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+
+const { values } = parseArgs({
+  options: { events: { type: "string", default: "5000" }, concurrency: { type: "string", default: "20" } },
+});
+const EVENTS = Number(values.events);
+const CONCURRENCY = Number(values.concurrency);
+const AI_LATENCY_MS = 200;
+const SENDERS = 32;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const baseDb = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops");
+baseDb.pathname = "/aiops_bench";
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? baseDb.toString();
+const logger = createLogger({ level: "warn" });
+const sources = ["new-lead", "new-ticket", "payment", "slack", "github", "shopify", "meta"];
+
+/** Worker processes still running: stopped if the bench itself fails. */
+const children = new Set<ReturnType<typeof spawn>>();
+process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function prepareDatabase() {
+  await ensureDatabaseExists(DATABASE_URL);
+  const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL }, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
+}
+
+/** BullMQ alone: jobs that do nothing, same Redis, same concurrency. */
+async function noopBaseline(): Promise<number> {
+  const prefix = uniquePrefix("bench-noop");
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("events", { connection, prefix });
+  for (let i = 0; i < EVENTS; i += 1000)
+    await queue.addBulk(Array.from({ length: Math.min(1000, EVENTS - i) }, (_, j) => ({ name: "lead", data: { i: i + j }, opts: { removeOnComplete: true } })));
+  let done = 0;
+  const start = performance.now();
+  const finished = new Promise<void>((resolve) => {
+    const worker = new Worker("events", async () => undefined, { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: CONCURRENCY });
+    worker.on("completed", () => {
+      if (++done === EVENTS) void worker.close().then(() => resolve());
+    });
+  });
+  await finished;
+  const rate = EVENTS / ((performance.now() - start) / 1000);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  return rate;
+}
+
+interface RunResult {
+  name: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+  aiRequests: number;
+  failed: number;
+}
+
+async function scrape(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
+
+async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?: FakeOpenAiServer): Promise<RunResult> {
+  const metricsPort = 9500 + Math.floor(Math.random() * 400);
+  const { config, env } = testConfig({
+    DATABASE_URL,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: "warn",
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    WORKER_METRICS_PORT: String(metricsPort),
+    ...extraEnv,
+  });
+  const api = createApi(config, { logger, env });
+  const port = await api.listen(0, "127.0.0.1");
+  const worker = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.add(worker);
+  worker.once("exit", () => children.delete(worker));
+  for (let i = 0; ; i++) {
+    if (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.ok, () => false)) break;
+    if (i > 200) throw new Error("worker did not start");
+    await sleep(100);
+  }
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    void scrape(metricsPort)
+      .then((text) => {
+        const rss = Number(/aiops_worker_process_resident_memory_bytes (\d+)/.exec(text)?.[1] ?? 0);
+        peakRss = Math.max(peakRss, rss);
+      })
+      .catch(() => undefined);
+  }, 500);
+  const aiBefore = fake?.requests.length ?? 0;
+
+  // Signed requests, as the providers would send them, from a pool of concurrent senders.
+  const acked = new Map<string, number>();
+  const now = Date.now();
+  let next = 0;
+  const firstAck = Date.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < EVENTS) {
+        const seq = next++;
+        const source = builtInSources.find((s) => s.name === sources[seq % sources.length])!;
+        const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
+        const sample = source.sample(seq, now + seq);
+        // The Shopify sample's order id is beyond Number.MAX_SAFE_INTEGER, which the ingress refuses.
+        if (source.name === "shopify") (sample.body as { id: number }).id = 1_000_000_000 + seq;
+        const request = signedRequest(source, secret, sample, now);
+        const response = await fetch(`http://127.0.0.1:${port}/webhook/${source.name}`, { method: "POST", headers: request.headers, body: request.body });
+        const body = (await response.json()) as { id: string };
+        if (response.status !== 202) throw new Error(`ingress answered ${response.status}: ${JSON.stringify(body)}`);
+        acked.set(body.id, Date.now());
+      }
+    }),
+  );
+
+  const db: PrismaClient = createDatabase(DATABASE_URL);
+  const ids = [...acked.keys()];
+  for (;;) {
+    const finished = await db.webhookEvent.count({ where: { id: { in: ids }, status: { in: ["completed", "ignored", "failed"] } } });
+    if (finished === ids.length) break;
+    await sleep(250);
+  }
+  clearInterval(sampler);
+  const rows = await db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, finishedAt: true } });
+  const latencies = rows.map((row) => row.finishedAt!.getTime() - acked.get(row.id)!).sort((a, b) => a - b);
+  const lastFinish = Math.max(...rows.map((row) => row.finishedAt!.getTime()));
+  worker.kill("SIGTERM");
+  await new Promise((resolve) => worker.once("exit", resolve));
+  await api.close();
+  await db.$disconnect();
+  return {
+    name,
+    rate: ids.length / ((lastFinish - firstAck) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rssMb: peakRss / 1024 / 1024,
+    aiRequests: (fake?.requests.length ?? 0) - aiBefore,
+    failed: rows.filter((row) => row.status === "failed").length,
+  };
+}
+
+await prepareDatabase();
+process.stdout.write(`pipeline bench: ${EVENTS} events, worker concurrency ${CONCURRENCY}, one worker process\n`);
+const noop = await noopBaseline();
+process.stdout.write(`no-op BullMQ worker: ${noop.toFixed(0)} jobs/s\n`);
+const offline = await pipelineRun("offline rules provider", {});
+process.stdout.write(`offline: ${offline.rate.toFixed(0)} events/s\n`);
+const fake = new FakeOpenAiServer();
+fake.delayMs = AI_LATENCY_MS;
+await fake.start();
+// The cache is off so every event that has AI work really waits for the model.
+const ai = await pipelineRun("fake OpenAI, 200 ms per answer", { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false" }, fake);
+await fake.close();
+
+// Latency-bound ideal: jobs in flight ÷ the AI time an event spends in sequence (its answers × 200 ms).
+const aiSecondsPerEvent = (ai.aiRequests / EVENTS) * (AI_LATENCY_MS / 1000);
+const ideal = CONCURRENCY / aiSecondsPerEvent;
+const row = (r: RunResult, target: string, ratio: string) =>
+  `| ${r.name} | ${r.rate.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.rssMb.toFixed(0)} | ${r.failed} | ${ratio} | ${target} |`;
+const lines = [
+  "",
+  `| run (${EVENTS} events, concurrency ${CONCURRENCY}) | events/s | p50 ack→done (ms) | p99 ack→done (ms) | worker peak RSS (MB) | failed | ratio | target |`,
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  `| no-op BullMQ worker (baseline) | ${noop.toFixed(0)} | | | | | | |`,
+  row(offline, "≥ 25% of no-op", `${((offline.rate / noop) * 100).toFixed(0)}% of no-op`),
+  row(ai, `≥ 80% of ideal (${ideal.toFixed(0)}/s)`, `${((ai.rate / ideal) * 100).toFixed(0)}% of ideal`),
+  "",
+  `AI answers: ${ai.aiRequests} for ${EVENTS} events (${(ai.aiRequests / EVENTS).toFixed(2)} per event; successful payments and orders need none).`,
+  "",
+];
+process.stdout.write(lines.join("\n"));
+process.exit(0);
