@@ -44,7 +44,7 @@ export const shopifySource: SourceDefinition = {
   sample(seq, now) {
     return {
       body: {
-        id: 820982911946154500 + seq,
+        id: 5_200_000_000_000 + seq,
         email: `shopper${seq}@example.com`,
         created_at: new Date(now).toISOString(),
         total_price: "199.00",

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { builtInSources } from "./registry.js";
+import { signedRequest } from "./sign.js";
+
+// `pnpm send` and the benchmarks post these samples: each must pass its own source end to end.
+describe.each(builtInSources.map((source) => [source.name, source] as const))("the %s sample", (_name, source) => {
+  it("is signed, valid, carries an event id and is acted on", () => {
+    const now = Date.now();
+    for (const seq of [0, 1, 2]) {
+      const sample = source.sample(seq, now);
+      const request = signedRequest(source, "whsec_c2FtcGxlLXNlY3JldC1mb3ItdGVzdHM=", sample, now);
+      const verified = source.scheme.verify({
+        headers: request.headers,
+        rawBody: request.body,
+        secrets: ["whsec_c2FtcGxlLXNlY3JldC1mb3ItdGVzdHM="],
+        now,
+        toleranceSeconds: 300,
+      });
+      expect(verified).toEqual({ ok: true });
+      const body: unknown = JSON.parse(request.body.toString());
+      expect(source.schema(request.headers).safeParse(body).error).toBeUndefined();
+      const parsed = { headers: request.headers, rawBody: request.body, body };
+      expect(source.eventId(parsed)).toEqual(expect.any(String));
+      expect(source.classify(parsed).type).not.toBe("ignored");
+    }
+  });
+});
