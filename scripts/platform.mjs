@@ -143,7 +143,7 @@ const commands = {
     prepareDatabase(pnpm);
     const port = process.env.PORT ?? "3000";
     if (created) step(`wrote ${join(root, ".env")} with fresh secrets for every source and ADMIN_TOKEN`);
-    step(`starting the API on :${port} and one worker; send a first event with: npm run send -- new-lead`);
+    step(`starting the API on :${port} and one worker; send a first event with: pnpm send new-lead`);
     startServices(["api", "worker"]);
   },
   "start:api"() {
