@@ -6,11 +6,11 @@
 // ratio, since absolute numbers move with whatever else the machine is doing.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { stripeSource, signedRequest } from "@aiops/shared";
+import { freePort } from "@aiops/shared/testing";
 
 const { values } = parseArgs({
   options: {
@@ -32,16 +32,6 @@ const env = {
   REDIS_URL: redisUrl,
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 async function start(name: string, file: string, extra: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();

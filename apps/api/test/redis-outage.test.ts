@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leadSource, signedRequest } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { freePort, TEST_SECRETS } from "@aiops/shared/testing";
 import { startApi, type Harness } from "./harness.js";
 
 /** A Redis of the test's own, so stopping it leaves the machine's Redis alone. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
 function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn("redis-server", ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "inherit"] });

@@ -1,5 +1,6 @@
 // Helpers for the test suites: isolated configuration, secrets and signed requests.
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { parseConfig, type Config } from "../config.js";
 
 export const TEST_SECRETS = {
@@ -38,4 +39,15 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
 export function testConfig(overrides: Record<string, string | undefined> = {}): { config: Config; env: NodeJS.ProcessEnv } {
   const env = testEnv(overrides);
   return { config: parseConfig(env), env };
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server a test or benchmark starts itself. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
 }
