@@ -12,6 +12,8 @@ export interface ApiProcess {
   env: NodeJS.ProcessEnv;
   /** True while the process runs: an input that crashed it fails the suite. */
   running(): boolean;
+  /** Resolves once the process has exited, or after `ms`: a crash takes a moment to be seen. */
+  exited(ms: number): Promise<void>;
   /** What the process wrote to stderr: a crash's stack trace. */
   stderr(): string;
   /** Ids of every job on the events queue, in any state. */
@@ -49,6 +51,12 @@ export async function startApiProcess(overrides: Record<string, string | undefin
     url: `http://${host}:${port}`,
     env,
     running: () => child.exitCode === null && child.signalCode === null,
+    exited: (ms) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(resolve, ms);
+        child.once("exit", () => (clearTimeout(timer), resolve()));
+      }),
     stderr: () => stderr,
     async jobIds() {
       const types = ["waiting", "delayed", "prioritized", "paused", "active", "completed", "failed"] as const;

@@ -14,7 +14,11 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 /** One request over a kept-alive connection; resolves with the answer, rejects on a socket error. */
 export function send(host: string, port: number, req: HttpRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host, port, agent, method: req.method, path: req.path, headers: req.headers }, (res) => {
+    // Node.js frames a body by itself only for methods that usually carry one: for GET,
+    // HEAD or OPTIONS it would send the bytes unframed, and the server would read them
+    // as the next request.
+    const headers = req.body.length > 0 ? { "content-length": `${req.body.length}`, ...req.headers } : req.headers;
+    const outgoing = request({ host, port, agent, method: req.method, path: req.path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
