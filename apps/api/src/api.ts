@@ -76,12 +76,11 @@ export function createApi(config: Config, options: ApiOptions): Api {
     db,
     metrics,
     listen(port, host) {
-      server = createServer((req, res) => {
+      // Slow or stalled senders cannot hold a connection for long.
+      const timeouts = { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS };
+      server = createServer(timeouts, (req, res) => {
         if (!webhook(req, res)) app(req, res);
       });
-      // Slow or stalled senders cannot hold a connection for long.
-      server.headersTimeout = 10_000;
-      server.requestTimeout = 30_000;
       server.keepAliveTimeout = 5_000;
       return new Promise((resolve, reject) => {
         server!.once("error", reject);
