@@ -103,6 +103,16 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("__proto__ and prototype keys spelt with JSON escapes", async () => {
+    for (const text of [
+      '{"email":"a@example.com","name":"A","\\u005f_proto__":{"admin":true}}',
+      '{"email":"a@example.com","name":"A","utm":{"\\u0070rototype":{"polluted":1}}}',
+    ]) {
+      const { body, headers } = signedLead(text);
+      await expectRefused(body, headers, 400, "invalid_payload");
+    }
+  });
+
   it("10,000-deep nesting", async () => {
     const deep = `{"email":"a@example.com","name":"A","utm":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
     const { body, headers } = signedLead(deep);
