@@ -23,6 +23,8 @@ export interface RawOptions {
   /** Send the bytes in pieces of this size with `delayMs` between them (a slow client). */
   chunkSize?: number;
   delayMs?: number;
+  /** Bytes sent at once before the slow part begins. */
+  firstChunk?: number;
 }
 
 function parse(buffer: Buffer, head: boolean): { response: RawResponse } | { need: true } {
@@ -105,9 +107,11 @@ export function sendRaw(host: string, port: number, bytes: Buffer, options: RawO
         socket.write(bytes);
         return;
       }
-      for (let i = 0; i < bytes.length && !done && socket.writable; i += options.chunkSize) {
-        socket.write(bytes.subarray(i, i + options.chunkSize));
+      const first = options.firstChunk ?? 0;
+      if (first > 0) socket.write(bytes.subarray(0, first));
+      for (let i = first; i < bytes.length && !done && socket.writable; i += options.chunkSize) {
         await sleep(options.delayMs ?? 0);
+        if (!done && socket.writable) socket.write(bytes.subarray(i, i + options.chunkSize));
       }
     });
   });
