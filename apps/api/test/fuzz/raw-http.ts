@@ -25,6 +25,11 @@ export interface RawOptions {
   delayMs?: number;
   /** Bytes sent at once before the slow part begins. */
   firstChunk?: number;
+  /**
+   * With no answer this long after the last byte, close the sending side, as a client that
+   * gives up would: a request the parser still waits on (a head never ended) then ends.
+   */
+  giveUpAfterMs?: number;
 }
 
 function parse(buffer: Buffer, head: boolean): { response: RawResponse } | { need: true } {
@@ -105,6 +110,7 @@ export function sendRaw(host: string, port: number, bytes: Buffer, options: RawO
     socket.on("connect", async () => {
       if (!options.chunkSize) {
         socket.write(bytes);
+        if (options.giveUpAfterMs !== undefined) setTimeout(() => received.length === 0 && !done && socket.end(), options.giveUpAfterMs).unref();
         return;
       }
       const first = options.firstChunk ?? 0;
