@@ -161,16 +161,16 @@ const commands = {
     loadDotEnv();
     prepareDatabase(pnpm);
   },
-  test() {
+  test(only = []) {
     const pnpm = ensureInstalled();
     // Tests use their own database and queue prefixes, never the platform's.
     process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test";
     prepareDatabase(pnpm);
     step("type-checking the apps, tests and benchmarks");
     run(pnpm, ["run", "--silent", "typecheck"]);
-    step("running the tests");
+    step(only.length > 0 ? `running the tests in ${only.join(", ")}` : "running the tests");
     const report = join(root, "node_modules", ".aiops-vitest-report.json");
-    const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
+    const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...only, ...args], {
       cwd: root,
       stdio: "inherit",
     });
@@ -180,6 +180,10 @@ const commands = {
       process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
     }
     process.exit(result.status ?? 1);
+  },
+  /** The bad-input suites alone; FUZZ_RUNS and FUZZ_SEED tune them (docs/fuzzing.md). */
+  "test:fuzz"() {
+    commands.test(["apps/api/test/fuzz/"]);
   },
   bench() {
     ensureInstalled();

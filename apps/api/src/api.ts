@@ -76,12 +76,17 @@ export function createApi(config: Config, options: ApiOptions): Api {
     db,
     metrics,
     listen(port, host) {
-      server = createServer((req, res) => {
+      // Slow or stalled senders cannot hold a connection for long. Node.js checks these
+      // timeouts only every connectionsCheckingInterval (30 s by default), which let a
+      // slowloris client hold a connection for up to 40 s instead of 10.
+      const timeouts = {
+        headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+      };
+      server = createServer(timeouts, (req, res) => {
         if (!webhook(req, res)) app(req, res);
       });
-      // Slow or stalled senders cannot hold a connection for long.
-      server.headersTimeout = 10_000;
-      server.requestTimeout = 30_000;
       server.keepAliveTimeout = 5_000;
       return new Promise((resolve, reject) => {
         server!.once("error", reject);

@@ -82,6 +82,15 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     expect(answer).toMatchObject({ status: 404, body: { error: "unknown_source" } });
   });
 
+  it("a source name with a malformed percent-encoding", async () => {
+    const { body, headers } = signedLead('{"email":"a@example.com","name":"A"}');
+    for (const name of ["%ZZ", "new-lead%", "%E0%A4%A"]) {
+      const answer = await h.post(name, body, headers);
+      expect(answer).toMatchObject({ status: 404, body: { error: "unknown_source", message: expect.any(String) } });
+    }
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
   it("__proto__ and prototype keys, at any depth", async () => {
     for (const text of [
       '{"email":"a@example.com","name":"A","__proto__":{"admin":true}}',
@@ -92,6 +101,16 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       await expectRefused(body, headers, 400, "invalid_payload");
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("__proto__ and prototype keys spelt with JSON escapes", async () => {
+    for (const text of [
+      '{"email":"a@example.com","name":"A","\\u005f_proto__":{"admin":true}}',
+      '{"email":"a@example.com","name":"A","utm":{"\\u0070rototype":{"polluted":1}}}',
+    ]) {
+      const { body, headers } = signedLead(text);
+      await expectRefused(body, headers, 400, "invalid_payload");
+    }
   });
 
   it("10,000-deep nesting", async () => {

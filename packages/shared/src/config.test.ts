@@ -9,6 +9,8 @@ describe("configuration", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/aiops",
       MAX_BODY_BYTES: 1_048_576,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
       SIGNATURE_TOLERANCE_SECONDS: 300,
       STRIPE_WEBHOOK_SECRET: [],
     });
@@ -33,6 +35,10 @@ describe("configuration", () => {
     expect(message).toMatch(/PORT:/);
     expect(message).toMatch(/REDIS_URL:/);
     expect(message).toMatch(/OUTBOUND_WEBHOOK_SECRET: must be a Standard Webhooks secret/);
+  });
+
+  it("refuses a request timeout below the headers timeout", () => {
+    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "1000" })).toThrow(/HTTP_REQUEST_TIMEOUT_MS: must not be below/);
   });
 
   it("treats empty values as unset", () => {

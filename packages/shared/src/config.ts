@@ -69,6 +69,10 @@ export const configSchema = z.object({
   CONNECTOR_TIMEOUT_MS: positiveInt.default(10_000),
 
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  /** The API cuts off a client that has not sent all its headers within this time (slowloris). */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  /** The API cuts off a client that has not sent its whole request, body included, within this time. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SIGNATURE_TOLERANCE_SECONDS: positiveInt.default(300),
   /** How long the ingress remembers an acknowledged event id (providers retry for up to 3 days). */
   DEDUPE_WINDOW_SECONDS: positiveInt.default(259_200),
@@ -101,6 +105,9 @@ export const configSchema = z.object({
   SHOPIFY_WEBHOOK_SECRET: secretList,
   META_APP_SECRET: secretList,
   META_VERIFY_TOKEN: optionalText,
+}).refine((config) => config.HTTP_REQUEST_TIMEOUT_MS >= config.HTTP_HEADERS_TIMEOUT_MS, {
+  path: ["HTTP_REQUEST_TIMEOUT_MS"],
+  message: "must not be below HTTP_HEADERS_TIMEOUT_MS (Node.js refuses to start otherwise)",
 });
 
 export type Config = z.infer<typeof configSchema>;

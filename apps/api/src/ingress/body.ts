@@ -59,8 +59,10 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw new AppError("invalid_payload", "the body must be a JSON object");
-  // A cheap text test first: the walk runs only when such a key may be present.
-  if ((text.includes("__proto__") || text.includes("prototype")) && hasPollutingKeys(body))
+  // A cheap text test first: the walk runs only when such a key may be present, spelt out
+  // or hidden in JSON escapes ("\u005f_proto__" parses to "__proto__").
+  const mayHaveKey = text.includes("__proto__") || text.includes("prototype") || text.includes("\\u");
+  if (mayHaveKey && hasPollutingKeys(body))
     throw new AppError("invalid_payload", "keys named __proto__ or prototype are not accepted");
   return body;
 }

@@ -23,13 +23,22 @@ export function isJsonContentType(value: string | undefined): boolean {
 
 const PREFIX = "/webhook/";
 
+/** A percent-decoded path segment; a malformed one (`%ZZ`) stays as sent, and names no source. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The source name of `POST /webhook/:source[?query]`, or undefined for any other request. */
 export function webhookSourceName(req: IncomingMessage): string | undefined {
   const url = req.url ?? "";
   if (req.method !== "POST" || !url.startsWith(PREFIX)) return undefined;
   const end = url.indexOf("?");
   const name = url.slice(PREFIX.length, end === -1 ? undefined : end);
-  return name.length > 0 && !name.includes("/") ? decodeURIComponent(name) : undefined;
+  return name.length > 0 && !name.includes("/") ? decodeSegment(name) : undefined;
 }
 
 /** Reads the body up to the limit; rejects with payload_too_large past it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtInSources } from "./registry.js";
+import { shopifySource } from "./shopify.js";
 import { signedRequest } from "./sign.js";
 
 // `pnpm send` and the benchmarks post these samples: each must pass its own source end to end.
@@ -23,5 +24,13 @@ describe.each(builtInSources.map((source) => [source.name, source] as const))("t
       expect(source.eventId(parsed)).toEqual(expect.any(String));
       expect(source.classify(parsed).type).not.toBe("ignored");
     }
+  });
+});
+
+describe("shopify", () => {
+  it("accepts an order id past 2^53, as in Shopify's own example payloads", () => {
+    // Shopify's "send test notification" delivers its documented example, id 820982911946154508.
+    const body = JSON.parse('{"id":820982911946154508,"email":"jon@example.com","total_price":"199.65","currency":"USD"}');
+    expect(shopifySource.schema({ "x-shopify-topic": "orders/create" }).safeParse(body).success).toBe(true);
   });
 });
