@@ -103,6 +103,19 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("U+0000 in a string or key, which Postgres could never store", async () => {
+    for (const text of [
+      '{"email":"a@example.com","name":"A\\u0000B"}',
+      '{"email":"a@example.com","name":"A","utm":{"k\\u0000":"v"}}',
+    ]) {
+      const { body, headers } = signedLead(text);
+      await expectRefused(body, headers, 400, "invalid_payload");
+    }
+    // An escaped backslash followed by "u0000" is ordinary text and accepted.
+    const fine = signedLead('{"email":"a@example.com","name":"C:\\\\u0000"}');
+    expect((await h.post("new-lead", fine.body, fine.headers)).status).toBe(202);
+  });
+
   it("__proto__ and prototype keys spelt with JSON escapes", async () => {
     for (const text of [
       '{"email":"a@example.com","name":"A","\\u005f_proto__":{"admin":true}}',

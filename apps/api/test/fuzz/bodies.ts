@@ -171,6 +171,22 @@ export function hasPollutingKey(value: unknown): boolean {
   return false;
 }
 
+/** True when some string or key could not be stored in Postgres jsonb: U+0000 or an unpaired surrogate. */
+export function hasUnstorableText(value: unknown): boolean {
+  const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes("\u0000");
+  const stack = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === "string" && !wellFormed(node)) return true;
+    if (node === null || typeof node !== "object") continue;
+    for (const key of Object.keys(node)) {
+      if (!wellFormed(key)) return true;
+      stack.push((node as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
 function stringify(value: unknown): string {
   return JSON.stringify(value)
     .replace(/"@@RAW:([^@"]*)@@"/g, "$1")
@@ -188,7 +204,7 @@ export function judge(bytes: Buffer): BodyOutcome[] {
     return ["invalid_json", "invalid_payload"];
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return ["invalid_payload"];
-  if (depthOf(value) > 64 || hasPollutingKey(value)) return ["invalid_payload"];
+  if (depthOf(value) > 64 || hasPollutingKey(value) || hasUnstorableText(value)) return ["invalid_payload"];
   return ["accepted", "invalid_payload"];
 }
 

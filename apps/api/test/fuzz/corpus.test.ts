@@ -118,8 +118,13 @@ describe("text encoding", () => {
   ])("%s: invalid_json", (_, invalid) =>
     expectAnswer(signedLead(bytes('{"email":"ada@example.com","name":"', invalid, '"}')), 400, "invalid_json"));
   it("UTF-16 text: invalid_json", () => expectAnswer(signedLead(Buffer.from(lead(""), "utf16le")), 400, "invalid_json"));
-  it("escaped lone surrogates and NUL are valid JSON strings, and kept", () =>
-    expectAnswer(signedLead(lead(',"message":"\\ud800 \\udfff \\u0000"')), 202));
+  it.each([
+    ["an escaped lone surrogate", '"\\ud800 x"'],
+    ["an escaped NUL", '"a\\u0000b"'],
+  ])("%s: valid JSON that Postgres cannot store, so invalid_payload", (_, value) =>
+    expectAnswer(signedLead(lead(`,"message":${value}`)), 400, "invalid_payload"));
+  it("an escaped surrogate pair is an ordinary character, and kept", () =>
+    expectAnswer(signedLead(lead(',"message":"\\ud83d\\ude00"')), 202));
 });
 
 describe("HTTP framing and header injection", () => {
