@@ -76,6 +76,13 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     await expectRefused(over.body, over.headers, 413, "payload_too_large");
   });
 
+  it("a compressed body, while identity in any case is accepted", async () => {
+    const gzip = signedLead('{"email":"a@example.com","name":"A"}');
+    await expectRefused(gzip.body, { ...gzip.headers, "content-encoding": "gzip" }, 415, "unsupported_media_type");
+    const identity = signedLead('{"email":"a@example.com","name":"A"}');
+    expect((await h.post("new-lead", identity.body, { ...identity.headers, "content-encoding": "Identity" })).status).toBe(202);
+  });
+
   it("an unknown source", async () => {
     const { body, headers } = signedLead('{"email":"a@example.com","name":"A"}');
     const answer = await h.post("no-such-source", body, headers);

@@ -89,7 +89,8 @@ export function webhookHttpHandler(options: WebhookHttpOptions) {
     if (!isJsonContentType(req.headers["content-type"]))
       throw new AppError("unsupported_media_type", "send the event as application/json (UTF-8)");
     const encoding = req.headers["content-encoding"];
-    if (encoding !== undefined && encoding !== "identity")
+    // Signatures cover the bytes as sent; a compressed body would first have to be inflated.
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity")
       throw new AppError("unsupported_media_type", `content encoding ${encoding} is not accepted`);
     const rawBody = await readBody(req, options.maxBodyBytes);
     return ingress.handle({ source, headers: req.headers, rawBody });
