@@ -4,7 +4,7 @@
 // then runs the command. `npm start` and `npm test` therefore work on a fresh machine.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -135,6 +135,29 @@ function startServices(which) {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
+function prepareTests() {
+  const pnpm = ensureInstalled();
+  // Tests use their own database and queue prefixes, never the platform's.
+  process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test";
+  prepareDatabase(pnpm);
+  return pnpm;
+}
+
+/** Runs vitest and ends with one plain line that any CI can read, whatever the reporter printed above. */
+function vitest(pnpm, name, argv) {
+  const report = join(root, "node_modules", `.aiops-vitest-${name}.json`);
+  rmSync(report, { force: true });
+  const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...argv], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (existsSync(report)) {
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, "utf8"));
+    process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
+  }
+  return result.status ?? 1;
+}
+
 const commands = {
   start() {
     const pnpm = ensureInstalled();
@@ -162,24 +185,16 @@ const commands = {
     prepareDatabase(pnpm);
   },
   test(only = []) {
-    const pnpm = ensureInstalled();
-    // Tests use their own database and queue prefixes, never the platform's.
-    process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test";
-    prepareDatabase(pnpm);
+    const pnpm = prepareTests();
     step("type-checking the apps, tests and benchmarks");
     run(pnpm, ["run", "--silent", "typecheck"]);
     step(only.length > 0 ? `running the tests in ${only.join(", ")}` : "running the tests");
-    const report = join(root, "node_modules", ".aiops-vitest-report.json");
-    const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...only, ...args], {
-      cwd: root,
-      stdio: "inherit",
-    });
-    // One plain closing line that any CI can read, whatever the reporter printed above.
-    if (existsSync(report)) {
-      const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, "utf8"));
-      process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
-    }
-    process.exit(result.status ?? 1);
+    process.exit(vitest(pnpm, "tests", [...only, ...args]));
+  },
+  "test:faults"() {
+    const pnpm = prepareTests();
+    step("running the fault suite: the platform's processes killed, Redis restarted, Postgres and the AI cut off");
+    process.exit(vitest(pnpm, "faults", ["--config", "test/faults/vitest.config.ts", ...args]));
   },
   /** The bad-input suites alone; FUZZ_RUNS and FUZZ_SEED tune them (docs/fuzzing.md). */
   "test:fuzz"() {

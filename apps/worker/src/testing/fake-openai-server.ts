@@ -30,6 +30,8 @@ export class FakeOpenAiServer {
   readonly script: FakeAiBehaviour[] = [];
   /** Added to every answer, like a real model's latency. */
   delayMs = 0;
+  /** While set, every request not scripted otherwise gets this answer: an outage that lasts. */
+  always: FakeAiBehaviour | undefined;
   private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
   get baseURL(): string {
@@ -60,7 +62,7 @@ export class FakeOpenAiServer {
     if (!request.path.endsWith("/chat/completions")) return sendJson(response, 404, { error: { message: "not found" } });
     if (request.headers.authorization !== "Bearer test-openai-key")
       return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });
-    const behaviour = this.script.shift();
+    const behaviour = this.script.shift() ?? this.always;
     if (behaviour?.kind === "hang") return;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (behaviour?.kind === "error") {

@@ -1,0 +1,85 @@
+// The platform as separate processes (one API, N workers) on a queue prefix of its own,
+// with a fake OpenAI server that counts what it is asked.
+import { createDatabase, createEventsQueue, parseConfig, type Config, type EventJob, type PrismaClient } from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
+import { FakeOpenAiServer } from "@aiops/worker/testing";
+import type { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { freePort, ServiceProcess } from "./service-process.js";
+
+export interface FleetOptions {
+  workers: number;
+  /** Environment for every process, on top of the fault suite's defaults. */
+  env?: Record<string, string>;
+  /** Where the suite itself reads Postgres (the processes may go through a proxy). */
+  checkDatabaseUrl?: string;
+}
+
+/** Short timings so a killed worker's job is taken over within seconds and retries come quickly. */
+const FAULT_DEFAULTS = {
+  OPENAI_API_KEY: "test-openai-key",
+  AI_CACHE: "false",
+  AI_RETRY_BASE_MS: "50",
+  AI_TIMEOUT_MS: "5000",
+  WORKER_METRICS_PORT: "0",
+  WORKER_CONCURRENCY: "5",
+  JOB_ATTEMPTS: "10",
+  JOB_BACKOFF_MS: "200",
+  JOB_LOCK_MS: "2000",
+  SHUTDOWN_TIMEOUT_MS: "5000",
+};
+
+export class Fleet {
+  readonly workers: ServiceProcess[] = [];
+  readonly retired: ServiceProcess[] = [];
+  api!: ServiceProcess;
+  readonly fake = new FakeOpenAiServer();
+  env!: NodeJS.ProcessEnv;
+  config!: Config;
+  db!: PrismaClient;
+  queue!: Queue<EventJob>;
+  private redis!: Redis;
+  url = "";
+
+  static async start(options: FleetOptions): Promise<Fleet> {
+    const fleet = new Fleet();
+    await fleet.fake.start();
+    const port = await freePort();
+    fleet.env = testEnv({ ...FAULT_DEFAULTS, OPENAI_BASE_URL: fleet.fake.baseURL, PORT: String(port), ...options.env });
+    fleet.config = parseConfig(fleet.env);
+    fleet.url = `http://127.0.0.1:${port}`;
+    fleet.db = createDatabase(options.checkDatabaseUrl ?? fleet.config.DATABASE_URL);
+    fleet.redis = new Redis(fleet.config.REDIS_URL, { maxRetriesPerRequest: null });
+    fleet.redis.on("error", () => undefined);
+    fleet.queue = createEventsQueue(fleet.config, fleet.redis);
+    await Promise.all([fleet.startApi(), ...Array.from({ length: options.workers }, () => fleet.startWorker())]);
+    return fleet;
+  }
+
+  async startApi(): Promise<ServiceProcess> {
+    this.api = await new ServiceProcess("api", this.env).ready();
+    return this.api;
+  }
+
+  async startWorker(): Promise<ServiceProcess> {
+    const worker = new ServiceProcess("worker", this.env);
+    this.workers.push(worker);
+    return worker.ready();
+  }
+
+  /** SIGKILLs a worker and starts its replacement, as an orchestrator would. */
+  async killWorker(worker: ServiceProcess): Promise<{ signal: NodeJS.Signals | null; replacement: ServiceProcess }> {
+    const { signal } = await worker.kill("SIGKILL");
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    this.retired.push(worker);
+    return { signal, replacement: await this.startWorker() };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.api, ...this.workers].filter(Boolean).map((p) => p.kill("SIGTERM")));
+    await this.queue.obliterate({ force: true }).catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
+    this.redis.disconnect();
+    await Promise.all([this.fake.close(), this.db.$disconnect()]);
+  }
+}
