@@ -74,8 +74,12 @@ export const configSchema = z.object({
   /** The API cuts off a client that has not sent its whole request, body included, within this time. */
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SIGNATURE_TOLERANCE_SECONDS: positiveInt.default(300),
-  /** How long the ingress remembers an acknowledged event id (providers retry for up to 3 days). */
-  DEDUPE_WINDOW_SECONDS: positiveInt.default(259_200),
+  /**
+   * How long the ingress remembers an acknowledged event id, to answer a re-delivery 200
+   * duplicate. Each remembered id costs Redis about 100 bytes; past the window a re-delivery
+   * is answered 202 and still not processed twice (the database's unique key stops it).
+   */
+  DEDUPE_WINDOW_SECONDS: positiveInt.default(86_400),
   /** Completed jobs leave Redis after this age; the database still knows the event. */
   COMPLETED_JOB_TTL_SECONDS: positiveInt.default(3_600),
   COMPLETED_JOB_MAX_COUNT: positiveInt.default(10_000),
