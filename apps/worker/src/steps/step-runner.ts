@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient, type StepResult } from "@aiops/shared";
+import { sqlFor, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { AiAnswerError } from "../errors/index.js";
@@ -24,9 +24,27 @@ export interface StepOutcome<T> {
   tries?: number;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
+const INSERT_STEP = `INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+                            provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
+  VALUES (gen_random_uuid(), $1, $2, $3::"StepStatus", $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14,
+          (now() AT TIME ZONE 'UTC'))
+  ON CONFLICT (event_id, name) DO NOTHING`;
+
+/** The columns an outcome may set on an existing row, with their casts; a field left undefined is not touched. */
+const UPDATABLE: Record<keyof StepRow, string> = {
+  status: `status = $?::"StepStatus"`,
+  output: "output = $?::jsonb",
+  error: "error = $?",
+  rawResponse: "raw_response = $?",
+  attempts: "attempts = $?",
+  durationMs: "duration_ms = $?",
+  provider: "provider = $?",
+  model: "model = $?",
+  promptTokens: "prompt_tokens = $?",
+  completionTokens: "completion_tokens = $?",
+  costUsd: "cost_usd = $?::numeric",
+  cached: "cached = $?",
+};
 
 /**
  * Runs an event's named steps at most once to success. A step that succeeded in an earlier
@@ -34,13 +52,17 @@ function isUniqueViolation(error: unknown): boolean {
  * Every outcome is stored the moment it is known, with its timing, tries and AI usage.
  */
 export class StepRunner {
+  private readonly sql: Sql;
+
   constructor(
-    private readonly db: PrismaClient,
+    db: PrismaClient,
     private readonly eventId: string,
     private readonly previous: Map<string, KnownStep>,
     private readonly metrics: WorkerMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sql = sqlFor(db);
+  }
 
   async run<S extends z.ZodType>(name: string, schema: S, work: () => Promise<StepOutcome<z.infer<S>>>): Promise<z.infer<S>> {
     const before = this.previous.get(name);
@@ -79,28 +101,48 @@ export class StepRunner {
 
   private async save(name: string, before: KnownStep | undefined, data: StepRow) {
     if (!before) {
-      // One raw statement on the hot path: Prisma's query builder costs several times its CPU.
-      const inserted = await this.db.$executeRaw`
-        INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
-                                  provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
-        VALUES (gen_random_uuid(), ${this.eventId}, ${name}, ${data.status}::"StepStatus",
-                ${data.output === undefined ? null : JSON.stringify(data.output)}::jsonb, ${data.error ?? null}, ${data.rawResponse ?? null},
-                ${data.attempts}, ${data.durationMs}, ${data.provider ?? null}, ${data.model ?? null}, ${data.promptTokens ?? null},
-                ${data.completionTokens ?? null}, ${data.costUsd ?? null}::numeric, ${data.cached ?? false}, (now() AT TIME ZONE 'UTC'))
-        ON CONFLICT (event_id, name) DO NOTHING`;
+      const inserted = await this.sql.execute(INSERT_STEP, [
+        this.eventId,
+        name,
+        data.status,
+        data.output === undefined ? null : JSON.stringify(data.output),
+        data.error ?? null,
+        data.rawResponse ?? null,
+        data.attempts,
+        data.durationMs,
+        data.provider ?? null,
+        data.model ?? null,
+        data.promptTokens ?? null,
+        data.completionTokens ?? null,
+        data.costUsd ?? null,
+        data.cached ?? false,
+      ]);
       if (inserted === 1) {
         this.previous.set(name, { status: data.status, attempts: data.attempts, output: (data.output ?? null) as StepResult["output"] });
         return;
       }
       // Another worker ran the same step concurrently (a stalled job taken over): keep one row.
     }
-    // A success stored by anyone is final: a later outcome never overwrites it.
-    await this.db.stepResult.updateMany({
-      where: { eventId: this.eventId, name, status: { not: "succeeded" } },
-      data: { ...data, output: data.output as Prisma.InputJsonValue | undefined },
-    });
-    const saved = await this.db.stepResult.findUnique({ where: { eventId_name: { eventId: this.eventId, name } } });
-    if (saved) this.previous.set(name, saved);
+    // A success stored by anyone is final: a later outcome never overwrites it. One statement
+    // updates the row unless it succeeded, and returns the row as it stands either way.
+    const values: unknown[] = [this.eventId, name];
+    const sets: string[] = [];
+    for (const [field, value] of Object.entries(data) as Array<[keyof StepRow, unknown]>) {
+      if (value === undefined) continue;
+      values.push(field === "output" ? JSON.stringify(value) : value);
+      sets.push(UPDATABLE[field].replace("$?", () => `$${values.length}`));
+    }
+    const rows = await this.sql.query<KnownStep>(
+      `WITH updated AS (
+         UPDATE step_results SET ${sets.join(", ")}, updated_at = (now() AT TIME ZONE 'UTC')
+         WHERE event_id = $1 AND name = $2 AND status <> 'succeeded'
+         RETURNING status, attempts, output)
+       SELECT status, attempts, output FROM updated
+       UNION ALL
+       SELECT status, attempts, output FROM step_results WHERE event_id = $1 AND name = $2 AND NOT EXISTS (SELECT 1 FROM updated)`,
+      values,
+    );
+    if (rows[0]) this.previous.set(name, rows[0]);
   }
 }
 
