@@ -9,8 +9,8 @@ export interface Begun {
 /** What a stored step says about itself (all a resumed run needs). */
 export type StoredStep = Pick<StepResult, "status" | "attempts" | "output">;
 
-/** The finishing update, also used by the last step's statement (see `StepRunner`). */
-export const FINISH_SQL = `UPDATE webhook_events SET status = $2::"EventStatus", finished_at = ($3::timestamptz AT TIME ZONE 'UTC'),
+/** Done: the last step of a pipeline with no connector does this in its own statement (see `StepRunner`). */
+const FINISH_SQL = `UPDATE webhook_events SET status = $2::"EventStatus", finished_at = ($3::timestamptz AT TIME ZONE 'UTC'),
          last_error = NULL, updated_at = (now() AT TIME ZONE 'UTC')
   WHERE id = $1`;
 
