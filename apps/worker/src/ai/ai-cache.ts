@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Prisma, PrismaClient } from "@aiops/shared";
+import { sqlFor, type PrismaClient, type Sql } from "@aiops/shared";
 import type { AiAnswer } from "./provider.js";
 
 export interface CachedAnswer {
@@ -12,7 +12,12 @@ export interface CachedAnswer {
 
 /** Answers to identical questions, in Postgres so the whole fleet shares them. */
 export class AiCache {
-  constructor(private readonly db: PrismaClient) {}
+  private readonly sql: Sql;
+
+  constructor(db: PrismaClient) {
+    // Plain SQL on the shared pool: two of these per AI step, on the worker's hot path.
+    this.sql = sqlFor(db);
+  }
 
   /** The key: a hash of provider, model, prompt version and input; any change asks again. */
   key(provider: string, model: string, promptVersion: string, input: unknown): string {
@@ -20,22 +25,20 @@ export class AiCache {
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
-    return (await this.db.aiCacheEntry.findUnique({ where: { key } })) ?? undefined;
+    const rows = await this.sql.query<CachedAnswer>(
+      `SELECT output, provider, model, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens"
+       FROM ai_cache WHERE key = $1`,
+      [key],
+    );
+    return rows[0];
   }
 
   async set(key: string, answer: AiAnswer<unknown>): Promise<void> {
-    await this.db.aiCacheEntry.createMany({
-      data: [
-        {
-          key,
-          provider: answer.provider,
-          model: answer.model,
-          output: answer.output as Prisma.InputJsonValue,
-          promptTokens: answer.promptTokens,
-          completionTokens: answer.completionTokens,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    await this.sql.execute(
+      `INSERT INTO ai_cache (key, provider, model, output, prompt_tokens, completion_tokens, created_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, (now() AT TIME ZONE 'UTC'))
+       ON CONFLICT (key) DO NOTHING`,
+      [key, answer.provider, answer.model, JSON.stringify(answer.output), answer.promptTokens, answer.completionTokens],
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@aiops/shared";
+import { sqlFor, type PrismaClient, type Sql } from "@aiops/shared";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
 
@@ -20,18 +20,33 @@ interface ContactFields {
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
+/** Bind parameters for one statement: `add` returns the placeholder of a value, never the value. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value === undefined ? null : value);
+    return `$${this.values.length}`;
+  }
+}
+
 /**
  * The built-in CRM. Every write is an upsert on a natural key (contact email, source +
  * external id, event + activity kind), so running an event twice changes nothing.
  *
- * Written in SQL because this is the worker's hot path: one statement per record instead
- * of Prisma's query builder, which costs several times the CPU per query.
+ * Written in SQL on the shared pool (`sqlFor`) because this is the worker's hot path: each
+ * record is one statement (contact, record and activity together, as data-modifying
+ * CTEs), without Prisma's per-call client cost.
  */
 export class Crm {
-  constructor(private readonly db: PrismaClient) {}
+  private readonly sql: Sql;
+
+  constructor(db: PrismaClient) {
+    this.sql = sqlFor(db);
+  }
 
   async recordLead(event: EventRef, lead: Lead, analysis: LeadAnalysis): Promise<{ contactId: string }> {
-    const contactId = await this.contact({
+    const p = new Params();
+    const contact = this.contact(p, {
       email: lead.email,
       name: lead.name,
       company: lead.company,
@@ -40,30 +55,38 @@ export class Crm {
       score: analysis.urgency,
       attributes: lead.attributes,
     });
-    await this.activity(contactId, event, "lead", `${analysis.category} lead (urgency ${analysis.urgency})`, {
-      message: lead.message,
-      reasons: analysis.reasons,
-      draftReply: analysis.draftReply,
-    });
-    return { contactId };
+    const data = p.add(json({ message: lead.message, reasons: analysis.reasons, draftReply: analysis.draftReply }));
+    const activity = this.activity(p, event, "lead", `${analysis.category} lead (urgency ${analysis.urgency})`, "FROM contact", `${data}::jsonb`);
+    const rows = await this.sql.query<{ contactId: string }>(
+      `WITH ${contact}, ${activity} SELECT id::text AS "contactId" FROM contact`,
+      p.values,
+    );
+    return { contactId: rows[0]!.contactId };
   }
 
   async recordTicket(event: EventRef, ticket: Ticket, analysis: TicketAnalysis): Promise<{ ticketId: string; contactId?: string }> {
-    const contactId = ticket.requesterEmail ? await this.contact({ email: ticket.requesterEmail, name: ticket.requesterName }) : undefined;
-    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+    const p = new Params();
+    const contact = ticket.requesterEmail ? this.contact(p, { email: ticket.requesterEmail, name: ticket.requesterName }) : undefined;
+    const record = `record AS (
       INSERT INTO tickets (id, source, external_id, contact_id, subject, description, url, priority, category, sentiment, summary, draft_reply, updated_at)
-      VALUES (gen_random_uuid(), ${event.source}, ${ticket.externalId}, ${contactId ?? null}::uuid, ${ticket.subject},
-              ${ticket.description ?? null}, ${ticket.url ?? null}, ${analysis.priority}, ${analysis.category}, ${analysis.sentiment},
-              ${analysis.summary}, ${analysis.draftReply}, (now() AT TIME ZONE 'UTC'))
+      VALUES (gen_random_uuid(), ${p.add(event.source)}, ${p.add(ticket.externalId)}, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
+              ${p.add(ticket.subject)}, ${p.add(ticket.description)}, ${p.add(ticket.url)}, ${p.add(analysis.priority)}, ${p.add(analysis.category)},
+              ${p.add(analysis.sentiment)}, ${p.add(analysis.summary)}, ${p.add(analysis.draftReply)}, (now() AT TIME ZONE 'UTC'))
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, tickets.contact_id), subject = EXCLUDED.subject,
         description = EXCLUDED.description, url = EXCLUDED.url, priority = EXCLUDED.priority, category = EXCLUDED.category,
         sentiment = EXCLUDED.sentiment, summary = EXCLUDED.summary, draft_reply = EXCLUDED.draft_reply, updated_at = EXCLUDED.updated_at
-      RETURNING id::text`;
-    const ticketId = rows[0]!.id;
-    if (contactId)
-      await this.activity(contactId, event, "ticket", `${analysis.priority} ticket: ${ticket.subject}`, { ticketId });
-    return { ticketId, contactId };
+      RETURNING id)`;
+    const activity = contact
+      ? this.activity(p, event, "ticket", `${analysis.priority} ticket: ${ticket.subject}`, "FROM contact, record", "jsonb_build_object('ticketId', record.id::text)")
+      : undefined;
+    const rows = await this.sql.query<{ ticketId: string; contactId: string | null }>(
+      `WITH ${[contact, record, activity].filter(Boolean).join(", ")}
+       SELECT id::text AS "ticketId", ${contact ? "(SELECT id::text FROM contact)" : "NULL"} AS "contactId" FROM record`,
+      p.values,
+    );
+    const { ticketId, contactId } = rows[0]!;
+    return { ticketId, contactId: contactId ?? undefined };
   }
 
   async recordPayment(
@@ -71,55 +94,65 @@ export class Crm {
     payment: Payment,
     analysis: PaymentAnalysis | undefined,
   ): Promise<{ paymentId: string; contactId?: string }> {
+    const p = new Params();
     const paid = payment.status === "succeeded";
-    const contactId = payment.email
-      ? await this.contact({ email: payment.email, name: payment.customerName, isCustomer: paid || undefined })
+    const contact = payment.email
+      ? this.contact(p, { email: payment.email, name: payment.customerName, isCustomer: paid || undefined })
       : undefined;
-    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+    const record = `record AS (
       INSERT INTO payments (id, source, external_id, contact_id, amount, currency, status, failure_reason, risk, draft_message, updated_at)
-      VALUES (gen_random_uuid(), ${event.source}, ${payment.externalId}, ${contactId ?? null}::uuid, ${payment.amount}, ${payment.currency},
-              ${payment.status}, ${payment.failureReason ?? null}, ${analysis?.risk ?? null}, ${analysis?.customerMessage ?? null},
-              (now() AT TIME ZONE 'UTC'))
+      VALUES (gen_random_uuid(), ${p.add(event.source)}, ${p.add(payment.externalId)}, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
+              ${p.add(payment.amount)}, ${p.add(payment.currency)}, ${p.add(payment.status)}, ${p.add(payment.failureReason)},
+              ${p.add(analysis?.risk)}, ${p.add(analysis?.customerMessage)}, (now() AT TIME ZONE 'UTC'))
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, payments.contact_id), amount = EXCLUDED.amount, currency = EXCLUDED.currency,
         status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason, risk = EXCLUDED.risk,
         draft_message = EXCLUDED.draft_message, updated_at = EXCLUDED.updated_at
-      RETURNING id::text`;
-    const paymentId = rows[0]!.id;
-    if (contactId) {
-      const amount = `${(payment.amount / 100).toFixed(2)} ${payment.currency.toUpperCase()}`;
-      await this.activity(contactId, event, `payment.${payment.status}`, `payment ${payment.status}: ${amount}`, {
-        paymentId,
-        kind: payment.kind,
-        risk: analysis?.risk,
-      });
-    }
-    return { paymentId, contactId };
+      RETURNING id)`;
+    const amount = `${(payment.amount / 100).toFixed(2)} ${payment.currency.toUpperCase()}`;
+    const activity = contact
+      ? this.activity(
+          p,
+          event,
+          `payment.${payment.status}`,
+          `payment ${payment.status}: ${amount}`,
+          "FROM contact, record",
+          `jsonb_build_object('paymentId', record.id::text) || ${p.add(json({ kind: payment.kind, risk: analysis?.risk }))}::jsonb`,
+        )
+      : undefined;
+    const rows = await this.sql.query<{ paymentId: string; contactId: string | null }>(
+      `WITH ${[contact, record, activity].filter(Boolean).join(", ")}
+       SELECT id::text AS "paymentId", ${contact ? "(SELECT id::text FROM contact)" : "NULL"} AS "contactId" FROM record`,
+      p.values,
+    );
+    const { paymentId, contactId } = rows[0]!;
+    return { paymentId, contactId: contactId ?? undefined };
   }
 
   /**
-   * A contact by email: created if new; a known one keeps what this event does not say
-   * (a missing name never erases one, and a customer stays a customer).
+   * A contact by email (the CTE `contact`): created if new; a known one keeps what this
+   * event does not say (a missing name never erases one, and a customer stays a customer).
    */
-  private async contact(fields: ContactFields): Promise<string> {
-    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+  private contact(p: Params, fields: ContactFields): string {
+    return `contact AS (
       INSERT INTO contacts (id, email, name, company, phone, category, score, is_customer, attributes, updated_at)
-      VALUES (gen_random_uuid(), ${fields.email}, ${fields.name ?? null}, ${fields.company ?? null}, ${fields.phone ?? null},
-              ${fields.category ?? null}, ${fields.score ?? null}::int, ${fields.isCustomer ?? false}, ${json(fields.attributes)}::jsonb,
-              (now() AT TIME ZONE 'UTC'))
+      VALUES (gen_random_uuid(), ${p.add(fields.email)}, ${p.add(fields.name)}::text, ${p.add(fields.company)}::text, ${p.add(fields.phone)}::text,
+              ${p.add(fields.category)}::text, ${p.add(fields.score)}::int, ${p.add(fields.isCustomer ?? false)}::boolean,
+              ${p.add(json(fields.attributes))}::jsonb, (now() AT TIME ZONE 'UTC'))
       ON CONFLICT (email) DO UPDATE SET
         name = COALESCE(EXCLUDED.name, contacts.name), company = COALESCE(EXCLUDED.company, contacts.company),
         phone = COALESCE(EXCLUDED.phone, contacts.phone), category = COALESCE(EXCLUDED.category, contacts.category),
         score = COALESCE(EXCLUDED.score, contacts.score), is_customer = contacts.is_customer OR EXCLUDED.is_customer,
         attributes = COALESCE(EXCLUDED.attributes, contacts.attributes), updated_at = EXCLUDED.updated_at
-      RETURNING id::text`;
-    return rows[0]!.id;
+      RETURNING id)`;
   }
 
-  private async activity(contactId: string, event: EventRef, kind: string, summary: string, data: Record<string, unknown>) {
-    await this.db.$executeRaw`
+  /** The contact's timeline entry for this event (the CTE `activity`); `data` is a jsonb SQL expression over `from`. */
+  private activity(p: Params, event: EventRef, kind: string, summary: string, from: string, data: string): string {
+    return `activity AS (
       INSERT INTO activities (id, contact_id, event_id, kind, summary, data)
-      VALUES (gen_random_uuid(), ${contactId}::uuid, ${event.id}, ${kind}, ${summary.slice(0, 1000)}, ${json(data)}::jsonb)
-      ON CONFLICT (event_id, kind) DO NOTHING`;
+      SELECT gen_random_uuid(), contact.id, ${p.add(event.id)}::text, ${p.add(kind)}::text, ${p.add(summary.slice(0, 1000))}::text, ${data}
+      ${from}
+      ON CONFLICT (event_id, kind) DO NOTHING)`;
   }
 }

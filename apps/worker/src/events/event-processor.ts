@@ -47,14 +47,17 @@ export class EventProcessor {
 
     metrics.jobsInFlight.inc();
     try {
+      let finished = false;
       if (event.type !== "ignored") {
         const previous = begun.inserted ? new Map() : await this.store.steps(event.id);
         const steps = new StepRunner(this.deps.db, event.id, previous, metrics, logger);
         const { ai, crm, connectors } = this.deps;
         await pipelines[event.type].run({ event, steps, ai, crm, connectors, logger });
+        // The last step's statement may have finished the event already: one statement fewer.
+        finished = steps.finished;
       }
       const status = event.type === "ignored" ? "ignored" : "completed";
-      await this.store.finish(event.id, status);
+      if (!finished) await this.store.finish(event.id, status);
       metrics.eventsCompleted.inc({ type: event.type, status });
       logger.info({ status }, "event processed");
       return { status };

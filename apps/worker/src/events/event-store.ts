@@ -1,4 +1,4 @@
-import type { EventJob, PrismaClient, StepResult } from "@aiops/shared";
+import { sqlFor, type EventJob, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
 
 export interface Begun {
   /** The row was created by this run: no step can have run before, so none need loading. */
@@ -6,9 +6,24 @@ export interface Begun {
   attempts: number;
 }
 
-/** The event's row in Postgres: the status the admin API shows and replay relies on. */
+/** What a stored step says about itself (all a resumed run needs). */
+export type StoredStep = Pick<StepResult, "status" | "attempts" | "output">;
+
+/** Done: the last step of a pipeline with no connector does this in its own statement (see `StepRunner`). */
+const FINISH_SQL = `UPDATE webhook_events SET status = $2::"EventStatus", finished_at = ($3::timestamptz AT TIME ZONE 'UTC'),
+         last_error = NULL, updated_at = (now() AT TIME ZONE 'UTC')
+  WHERE id = $1`;
+
+/**
+ * The event's row in Postgres: the status the admin API shows and replay relies on.
+ * Plain SQL on the shared pool (`sqlFor`): this is the worker's hot path.
+ */
 export class EventStore {
-  constructor(private readonly db: PrismaClient) {}
+  private readonly sql: Sql;
+
+  constructor(db: PrismaClient) {
+    this.sql = sqlFor(db);
+  }
 
   /**
    * Records the event, or resumes it: one statement that inserts the row, or moves a
@@ -16,45 +31,49 @@ export class EventStore {
    * `completed` or `ignored` is left alone and `undefined` returned: a re-delivery.
    */
   async begin(event: EventJob): Promise<Begun | undefined> {
-    const rows = await this.db.$queryRaw<Array<{ attempts: number; inserted: boolean }>>`
-      INSERT INTO webhook_events (id, source, provider_event_id, provider_type, type, status, attempts, payload, received_at, started_at, updated_at)
-      VALUES (${event.id}, ${event.source}, ${event.providerEventId}, ${event.providerType}, ${event.type}::"EventType",
-              'processing', 1, ${JSON.stringify(event.payload ?? null)}::jsonb,
-              (${event.receivedAt}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
-      ON CONFLICT (id) DO UPDATE
-        SET status = 'processing', attempts = webhook_events.attempts + 1, started_at = (now() AT TIME ZONE 'UTC'),
-            finished_at = NULL, updated_at = (now() AT TIME ZONE 'UTC')
-        WHERE webhook_events.status NOT IN ('completed', 'ignored')
-      RETURNING attempts, (xmax = 0) AS inserted`;
+    const rows = await this.sql.query<Begun>(
+      `INSERT INTO webhook_events (id, source, provider_event_id, provider_type, type, status, attempts, payload, received_at, started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::"EventType", 'processing', 1, $6::jsonb,
+               ($7::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
+       ON CONFLICT (id) DO UPDATE
+         SET status = 'processing', attempts = webhook_events.attempts + 1, started_at = (now() AT TIME ZONE 'UTC'),
+             finished_at = NULL, updated_at = (now() AT TIME ZONE 'UTC')
+         WHERE webhook_events.status NOT IN ('completed', 'ignored')
+       RETURNING attempts, (xmax = 0) AS inserted`,
+      [event.id, event.source, event.providerEventId, event.providerType ?? null, event.type, JSON.stringify(event.payload ?? null), event.receivedAt],
+    );
     return rows[0];
   }
 
-  async steps(eventId: string): Promise<Map<string, StepResult>> {
-    const steps = await this.db.stepResult.findMany({ where: { eventId } });
-    return new Map(steps.map((step) => [step.name, step]));
+  async steps(eventId: string): Promise<Map<string, StoredStep>> {
+    const steps = await this.sql.query<StoredStep & { name: string }>(
+      "SELECT name, status, attempts, output FROM step_results WHERE event_id = $1",
+      [eventId],
+    );
+    return new Map(steps.map(({ name, ...step }) => [name, step]));
   }
 
   async finish(eventId: string, status: "completed" | "ignored"): Promise<void> {
     // The finish time comes from this process's clock, like the acknowledgement time the ingress reports.
-    await this.db.$executeRaw`
-      UPDATE webhook_events SET status = ${status}::"EventStatus", finished_at = ${new Date()}, last_error = NULL,
-             updated_at = (now() AT TIME ZONE 'UTC')
-      WHERE id = ${eventId}`;
+    await this.sql.execute(FINISH_SQL, [eventId, status, new Date().toISOString()]);
   }
 
   /** The attempt failed and the queue will retry it: back to `queued`, with the reason. */
   async retrying(eventId: string, error: string): Promise<void> {
-    await this.db.webhookEvent.updateMany({
-      where: { id: eventId, status: "processing" },
-      data: { status: "queued", lastError: error },
-    });
+    await this.sql.execute(
+      `UPDATE webhook_events SET status = 'queued', last_error = $2, updated_at = (now() AT TIME ZONE 'UTC')
+       WHERE id = $1 AND status = 'processing'`,
+      [eventId, error],
+    );
   }
 
   /** The dead-letter state, until replayed. A finished event is never moved back. */
   async fail(eventId: string, error: string): Promise<void> {
-    await this.db.webhookEvent.updateMany({
-      where: { id: eventId, status: { notIn: ["completed", "ignored"] } },
-      data: { status: "failed", lastError: error, finishedAt: new Date() },
-    });
+    await this.sql.execute(
+      `UPDATE webhook_events SET status = 'failed', last_error = $2, finished_at = ($3::timestamptz AT TIME ZONE 'UTC'),
+              updated_at = (now() AT TIME ZONE 'UTC')
+       WHERE id = $1 AND status NOT IN ('completed', 'ignored')`,
+      [eventId, error, new Date().toISOString()],
+    );
   }
 }

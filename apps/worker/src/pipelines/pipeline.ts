@@ -16,7 +16,10 @@ export interface PipelineContext {
   logger: Logger;
 }
 
-/** The steps for one event type: AI first, then the built-in CRM, then the connectors. */
+/**
+ * The steps for one event type: AI first, then the built-in CRM, then the connectors. With
+ * no connector enabled the CRM step is the last, and its statement also finishes the event.
+ */
 export interface Pipeline {
   run(context: PipelineContext): Promise<void>;
 }

@@ -1,0 +1,79 @@
+// `npm run bench -- db-client [--rounds 3000]`
+//
+// The client cost of one hot-path statement (a step result's insert), same process, same
+// pool: Prisma's `$executeRaw` against the same parameterised SQL sent through `sqlFor(db)`.
+// Needs a migrated database (`npm run bench -- pipeline` makes `aiops_bench`).
+import { parseArgs } from "node:util";
+import { createDatabase, ensureDatabaseExists, sqlFor } from "@aiops/shared";
+
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "3000" }, concurrency: { type: "string", default: "20" } } });
+const ROUNDS = Number(values.rounds);
+const CONCURRENCY = Number(values.concurrency);
+const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_bench";
+await ensureDatabaseExists(url);
+const prisma = createDatabase(url, { poolSize: CONCURRENCY + 5 });
+const sql = sqlFor(prisma);
+const run = `db-client-${Date.now()}`;
+
+const SQL = `INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+                          provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
+  VALUES (gen_random_uuid(), $1, $2, $3::"StepStatus", $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, (now() AT TIME ZONE 'UTC'))
+  ON CONFLICT (event_id, name) DO NOTHING`;
+const output = JSON.stringify({ category: "hot", urgency: 4, reasons: ["budget", "timeline"], draftReply: "Thanks, we will call you today." });
+
+async function setup() {
+  await sql.execute(
+    `INSERT INTO webhook_events (id, source, provider_event_id, type, status, attempts, received_at, updated_at)
+     SELECT $1 || '-' || i, 'bench', $1 || '-' || i, 'lead', 'processing', 1, now(), now() FROM generate_series(0, $2::int) i`,
+    [run, ROUNDS],
+  );
+}
+
+type Variant = (eventId: string, name: string) => Promise<unknown>;
+const variants: Record<string, Variant> = {
+  "prisma $executeRaw": (eventId, name) =>
+    prisma.$executeRaw`INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+                          provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
+      VALUES (gen_random_uuid(), ${eventId}, ${name}, ${"succeeded"}::"StepStatus", ${output}::jsonb, ${null}, ${null}, ${1}, ${3},
+              ${"rules"}, ${"rules-v1"}, ${0}, ${0}, ${0}::numeric, ${false}, (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT (event_id, name) DO NOTHING`,
+  "prisma $executeRawUnsafe": (eventId, name) =>
+    prisma.$executeRawUnsafe(SQL, eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false),
+  "pg.Pool (sqlFor(db).execute)": (eventId, name) =>
+    sql.execute(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
+  "prisma stepResult.findMany (read)": (eventId) => prisma.stepResult.findMany({ where: { eventId } }),
+  "pg.Pool (sqlFor(db).query, read)": (eventId) =>
+    sql.query("SELECT name, status, attempts, output FROM step_results WHERE event_id = $1", [eventId]),
+};
+
+async function measure(label: string, variant: Variant) {
+  // Inserts start from no step rows; reads find the one row per event the inserts left.
+  if (!label.includes("read")) await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ROUNDS) {
+        const i = next++;
+        await variant(`${run}-${i}`, "ai.lead");
+      }
+    }),
+  );
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  return { label, perSecond: ROUNDS / (ms / 1000), cpuUsPerStatement: (cpuMs * 1000) / ROUNDS };
+}
+
+await setup();
+const results: Array<Awaited<ReturnType<typeof measure>>> = [];
+// Warm each variant up, then measure them in turn, twice.
+for (const [label, variant] of Object.entries(variants)) await measure(label, variant);
+for (let round = 0; round < 2; round++)
+  for (const [label, variant] of Object.entries(variants)) results.push(await measure(label, variant));
+await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
+await sql.execute("DELETE FROM webhook_events WHERE id LIKE $1", [`${run}-%`]);
+process.stdout.write(`\n| client (${ROUNDS} statements, ${CONCURRENCY} in flight) | statements/s | client CPU per statement (µs) |\n| --- | ---: | ---: |\n`);
+for (const r of results) process.stdout.write(`| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} |\n`);
+await prisma.$disconnect();
