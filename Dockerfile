@@ -57,4 +57,4 @@ COPY --from=build /app/apps/worker/dist apps/worker/dist
 USER node
 EXPOSE 3000
 # The API by default; the worker service runs apps/worker/dist/main.js from the same image.
-CMD ["node", "--max-semi-space-size=32", "apps/api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=64", "apps/api/dist/main.js"]

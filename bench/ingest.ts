@@ -22,7 +22,7 @@ const { values } = parseArgs({
 });
 const duration = Number(values.duration);
 /** The API's production V8 flags (see scripts/platform.mjs), given to both servers alike. */
-const API_NODE_FLAGS = ["--max-semi-space-size=32"];
+const API_NODE_FLAGS = ["--max-semi-space-size=64"];
 const connections = Number(values.connections);
 const secret = "whsec_bench_secret";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
