@@ -41,6 +41,11 @@ export class FleetWorker {
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.JOB_LOCK_MS,
       stalledInterval: config.JOB_LOCK_MS,
+      // A job stalls when its worker dies. Steps are durable and idempotent, so a job taken
+      // over after a crash loses nothing; BullMQ's default (one stall) failed events whose
+      // worker was killed twice in a row. A job that keeps killing its workers still ends
+      // failed once it has stalled as often as it may be attempted.
+      maxStalledCount: config.JOB_ATTEMPTS,
       autorun: false,
     });
     worker.on("error", (error) => logger.error({ err: error }, "worker error"));
