@@ -15,8 +15,11 @@ describe("bounded Redis", () => {
     await h.close();
   });
 
-  const completed = (id: string) =>
-    waitFor(async () => (await h.api.db.webhookEvent.findUnique({ where: { id } }))?.status === "completed", `${id} completed`);
+  // The row is completed inside the job; BullMQ marks the job completed a moment later.
+  const completed = async (id: string) => {
+    await waitFor(async () => (await h.api.db.webhookEvent.findUnique({ where: { id } }))?.status === "completed", `${id} completed`);
+    await waitFor(async () => (await h.queue.getJobState(id)) !== "active", `${id}'s job to finish`);
+  };
 
   it("drops completed jobs after the configured age, and a re-delivery is still a duplicate", async () => {
     const first = await h.deliver();
