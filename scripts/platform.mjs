@@ -136,7 +136,20 @@ function startServices(which) {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
+/** The events-page test drives a real Chromium; on Debian as root it is installed from the distribution. */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(path)) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot || !has("apt-get", ["--version"]))
+    throw new Error(`the events-page test needs Chromium at ${path}: install your distribution's chromium package or set CHROMIUM_PATH`);
+  step("installing Chromium from Debian's packages, for the events-page test");
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", "ignore", "inherit"] });
+}
+
 function prepareTests() {
+  ensureChromium();
   const pnpm = ensureInstalled();
   // Tests use their own database and queue prefixes, never the platform's.
   process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test";
