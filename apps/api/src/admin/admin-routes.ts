@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@aiops/shared";
+import { validationDetails } from "../http/validation.js";
 import type { EventReader } from "./event-reader.js";
 import { listQuerySchema } from "./event-reader.js";
 import type { Replayer } from "./replayer.js";
@@ -13,8 +14,7 @@ const bulkReplaySchema = z.strictObject({
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-  throw new AppError("invalid_request", `invalid ${what}`, details);
+  throw new AppError("invalid_request", `invalid ${what}`, validationDetails(result.error));
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */

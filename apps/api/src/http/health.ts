@@ -2,23 +2,16 @@ import express, { type Router } from "express";
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "@aiops/shared";
 import type { Registry } from "prom-client";
+import { withTimeout } from "../timeout.js";
 
 const CHECK_TIMEOUT_MS = 1_000;
 
 async function check(probe: () => Promise<unknown>): Promise<"ok" | string> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(probe(), CHECK_TIMEOUT_MS, () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
     return "ok";
   } catch (error) {
     return (error as Error).message;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

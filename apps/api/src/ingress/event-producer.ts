@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { acknowledgedKey, eventJobOptions, type Config, type EventJob } from "@aiops/shared";
+import { withTimeout } from "../timeout.js";
 
 export class QueueUnavailableError extends Error {
   override readonly name = "QueueUnavailableError";
@@ -8,14 +9,6 @@ export class QueueUnavailableError extends Error {
 
 /** How long an enqueue may take before the sender is told to retry (CONTRACT: 2 s). */
 export const ENQUEUE_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Puts verified events on the queue, exactly once per (source, provider event id).
@@ -46,7 +39,11 @@ export class EventProducer {
       return { duplicate: first === null };
     };
     try {
-      return await withTimeout(work(), ENQUEUE_TIMEOUT_MS);
+      return await withTimeout(
+        work(),
+        ENQUEUE_TIMEOUT_MS,
+        () => new QueueUnavailableError(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`),
+      );
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw error;
       throw new QueueUnavailableError(`Redis refused the event: ${(error as Error).message}`, { cause: error });

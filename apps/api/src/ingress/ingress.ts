@@ -6,8 +6,8 @@ import {
   type Headers,
   type Logger,
 } from "@aiops/shared";
-import type { z } from "zod";
 import type { HttpResult } from "../http/result.js";
+import { validationDetails } from "../http/validation.js";
 import type { IngressMetrics } from "../metrics.js";
 import { parseJsonBody } from "./body.js";
 import { EventProducer, QueueUnavailableError } from "./event-producer.js";
@@ -27,10 +27,6 @@ export interface IngressOptions {
 }
 
 const MAX_EVENT_ID_LENGTH = 512;
-
-function validationDetails(error: z.ZodError) {
-  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-}
 
 /** Verify, parse, validate, name and enqueue one webhook delivery. Knows no web framework. */
 export class Ingress {
