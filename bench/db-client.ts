@@ -1,10 +1,14 @@
 // `npm run bench -- db-client [--rounds 3000]`
 //
-// The client cost of one hot-path statement (a step result's insert), same process, same
-// pool: Prisma's `$executeRaw` against the same parameterised SQL sent through `sqlFor(db)`.
+// The cost of one hot-path statement (a step result's insert), same process, same pool:
+// Prisma's `$executeRaw` against the same parameterised SQL sent through `sqlFor(db)`, which
+// prepares each statement once per connection, and through `pg` unprepared. Client CPU is
+// this process's; machine CPU adds Postgres and the kernel (Linux only).
 // Needs a migrated database (`npm run bench -- pipeline` makes `aiops_bench`).
 import { parseArgs } from "node:util";
 import { createDatabase, ensureDatabaseExists, sqlFor } from "@aiops/shared";
+import pg from "pg";
+import { machineBusyMs } from "./support/machine-cpu.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3000" }, concurrency: { type: "string", default: "20" } } });
 const ROUNDS = Number(values.rounds);
@@ -13,6 +17,7 @@ const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5
 await ensureDatabaseExists(url);
 const prisma = createDatabase(url, { poolSize: CONCURRENCY + 5 });
 const sql = sqlFor(prisma);
+const unprepared = new pg.Pool({ connectionString: url, max: CONCURRENCY + 5 });
 const run = `db-client-${Date.now()}`;
 
 const SQL = `INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
@@ -41,6 +46,8 @@ const variants: Record<string, Variant> = {
     prisma.$executeRawUnsafe(SQL, eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false),
   "pg.Pool (sqlFor(db).execute)": (eventId, name) =>
     sql.execute(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
+  "pg.Pool, unprepared": (eventId, name) =>
+    unprepared.query(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
   "prisma stepResult.findMany (read)": (eventId) => prisma.stepResult.findMany({ where: { eventId } }),
   "pg.Pool (sqlFor(db).query, read)": (eventId) =>
     sql.query("SELECT name, status, attempts, output FROM step_results WHERE event_id = $1", [eventId]),
@@ -51,6 +58,7 @@ async function measure(label: string, variant: Variant) {
   if (!label.includes("read")) await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
   let next = 0;
   const cpu = process.cpuUsage();
+  const machine = machineBusyMs();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -63,7 +71,13 @@ async function measure(label: string, variant: Variant) {
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
-  return { label, perSecond: ROUNDS / (ms / 1000), cpuUsPerStatement: (cpuMs * 1000) / ROUNDS };
+  const machineMs = machine === undefined ? undefined : machineBusyMs()! - machine;
+  return {
+    label,
+    perSecond: ROUNDS / (ms / 1000),
+    cpuUsPerStatement: (cpuMs * 1000) / ROUNDS,
+    machineUsPerStatement: machineMs === undefined ? undefined : (machineMs * 1000) / ROUNDS,
+  };
 }
 
 await setup();
@@ -74,6 +88,10 @@ for (let round = 0; round < 2; round++)
   for (const [label, variant] of Object.entries(variants)) results.push(await measure(label, variant));
 await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
 await sql.execute("DELETE FROM webhook_events WHERE id LIKE $1", [`${run}-%`]);
-process.stdout.write(`\n| client (${ROUNDS} statements, ${CONCURRENCY} in flight) | statements/s | client CPU per statement (µs) |\n| --- | ---: | ---: |\n`);
-for (const r of results) process.stdout.write(`| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} |\n`);
+process.stdout.write(
+  `\n| client (${ROUNDS} statements, ${CONCURRENCY} in flight) | statements/s | client CPU per statement (µs) | machine CPU per statement (µs) |\n| --- | ---: | ---: | ---: |\n`,
+);
+for (const r of results)
+  process.stdout.write(`| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} | ${r.machineUsPerStatement?.toFixed(0) ?? ""} |\n`);
 await prisma.$disconnect();
+await unprepared.end();
