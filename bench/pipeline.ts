@@ -19,6 +19,7 @@ import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { machineBusyMs } from "./support/machine-cpu.js";
 
 const { values } = parseArgs({
   options: {
@@ -57,13 +58,14 @@ async function prepareDatabase() {
 }
 
 /** BullMQ alone: jobs that do nothing, same Redis, same concurrency. */
-async function noopBaseline(): Promise<number> {
+async function noopBaseline(): Promise<{ rate: number; cpuMs: number | undefined }> {
   const prefix = uniquePrefix("bench-noop");
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
   for (let i = 0; i < EVENTS; i += 1000)
     await queue.addBulk(Array.from({ length: Math.min(1000, EVENTS - i) }, (_, j) => ({ name: "lead", data: { i: i + j }, opts: { removeOnComplete: true } })));
   let done = 0;
+  const busy = machineBusyMs();
   const start = performance.now();
   const finished = new Promise<void>((resolve) => {
     const worker = new Worker("events", async () => undefined, { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: CONCURRENCY });
@@ -73,10 +75,11 @@ async function noopBaseline(): Promise<number> {
   });
   await finished;
   const rate = EVENTS / ((performance.now() - start) / 1000);
+  const cpuMs = busy === undefined ? undefined : (machineBusyMs()! - busy) / EVENTS;
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
-  return rate;
+  return { rate, cpuMs };
 }
 
 interface RunResult {
@@ -87,6 +90,8 @@ interface RunResult {
   rssMb: number;
   aiRequests: number;
   failed: number;
+  /** The whole machine's busy CPU per event (worker, API, Postgres, Redis, kernel). */
+  cpuMs: number | undefined;
 }
 
 async function scrape(port: number): Promise<string> {
@@ -136,6 +141,7 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
     return { worker, sampler, peak: () => peakRss };
   };
   let running = prefill ? undefined : await startWorker();
+  let busy = machineBusyMs();
   const aiBefore = fake?.requests.length ?? 0;
 
   // Signed requests, as the providers would send them, from a pool of concurrent senders.
@@ -159,7 +165,10 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
     }),
   );
 
-  running ??= await startWorker();
+  if (!running) {
+    running = await startWorker();
+    busy = machineBusyMs();
+  }
   const { worker, sampler, peak } = running;
   const db: PrismaClient = createDatabase(DATABASE_URL);
   const ids = [...acked.keys()];
@@ -173,6 +182,7 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
     if (finished >= ids.length) break;
     await sleep(250);
   }
+  const busyMs = busy === undefined ? undefined : machineBusyMs()! - busy;
   clearInterval(sampler);
   const rows = await db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, startedAt: true, finishedAt: true } });
   const latencies = rows.map((row) => row.finishedAt!.getTime() - acked.get(row.id)!).sort((a, b) => a - b);
@@ -189,6 +199,7 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
     p50: prefill ? undefined : percentile(latencies, 50),
     p99: prefill ? undefined : percentile(latencies, 99),
     rssMb: peak() / 1024 / 1024,
+    cpuMs: busyMs === undefined ? undefined : busyMs / ids.length,
     aiRequests: (fake?.requests.length ?? 0) - aiBefore,
     failed: rows.filter((row) => row.status === "failed").length,
   };
@@ -196,7 +207,8 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
 
 await prepareDatabase();
 process.stdout.write(`pipeline bench: ${EVENTS} events, worker concurrency ${CONCURRENCY}, one worker process\n`);
-const noop = RUNS.has("noop") ? await noopBaseline() : undefined;
+const baseline = RUNS.has("noop") ? await noopBaseline() : undefined;
+const noop = baseline?.rate;
 if (noop) process.stdout.write(`no-op BullMQ worker: ${noop.toFixed(0)} jobs/s\n`);
 const offline = RUNS.has("offline") ? await pipelineRun("offline rules provider", {}) : undefined;
 if (offline) process.stdout.write(`offline: ${offline.rate.toFixed(0)} events/s\n`);
@@ -213,14 +225,15 @@ if (RUNS.has("ai")) {
 }
 
 const ofNoop = (r: RunResult) => (noop ? `${((r.rate / noop) * 100).toFixed(0)}% of no-op` : "");
+const cpu = (ms: number | undefined) => (ms === undefined ? "" : ms.toFixed(2));
 const row = (r: RunResult, target: string, ratio: string) =>
-  `| ${r.name} | ${r.rate.toFixed(0)} | ${r.p50 ?? ""} | ${r.p99 ?? ""} | ${r.rssMb.toFixed(0)} | ${r.failed} | ${ratio} | ${target} |`;
+  `| ${r.name} | ${r.rate.toFixed(0)} | ${r.p50 ?? ""} | ${r.p99 ?? ""} | ${r.rssMb.toFixed(0)} | ${cpu(r.cpuMs)} | ${r.failed} | ${ratio} | ${target} |`;
 const lines = [
   "",
-  `| run (${EVENTS} events, concurrency ${CONCURRENCY}) | events/s | p50 ack→done (ms) | p99 ack→done (ms) | worker peak RSS (MB) | failed | ratio | target |`,
-  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  `| run (${EVENTS} events, concurrency ${CONCURRENCY}) | events/s | p50 ack→done (ms) | p99 ack→done (ms) | worker peak RSS (MB) | machine CPU per event (ms) | failed | ratio | target |`,
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
 ];
-if (noop) lines.push(`| no-op BullMQ worker (baseline) | ${noop.toFixed(0)} | | | | | | |`);
+if (baseline) lines.push(`| no-op BullMQ worker (baseline) | ${baseline.rate.toFixed(0)} | | | | ${cpu(baseline.cpuMs)} | | | |`);
 if (offline) lines.push(row(offline, "≥ 25% of no-op", ofNoop(offline)));
 if (drain) lines.push(row(drain, "≥ 25% of no-op", ofNoop(drain)));
 if (ai) {

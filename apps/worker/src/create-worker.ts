@@ -45,7 +45,7 @@ function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Lo
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
 export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
   const logger = options.logger.child({ component: "worker" });
-  const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5) });
+  const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
   const metrics = options.metrics ?? new WorkerMetrics();
   const redis: Redis[] = [];
   let limiter: RateLimiter | undefined;

@@ -26,7 +26,7 @@ try {
 }
 
 const logger = createLogger({ name: "worker", level: config.LOG_LEVEL });
-const db = createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5) });
+const db = createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
 let worker;
 try {
   worker = createWorker(config, { logger, db, metrics: WorkerMetrics.withDefaults() });

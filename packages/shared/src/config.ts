@@ -55,6 +55,8 @@ export const configSchema = z.object({
   AI_PRICE_COMPLETION_PER_MTOK: z.coerce.number().min(0).optional(),
 
   WORKER_CONCURRENCY: positiveInt.max(1000).default(20),
+  // Group commit: most of a worker's hot-path statements in one Postgres transaction (1: each alone).
+  WORKER_DB_BATCH: positiveInt.max(1000).default(64),
   JOB_ATTEMPTS: positiveInt.max(100).default(8),
   JOB_BACKOFF_MS: positiveInt.default(1000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.js";
+import { GroupCommit, pipelinedClient } from "./group-commit.js";
 
 export { PrismaClient };
 export { Prisma } from "./generated/prisma/client.js";
@@ -35,6 +36,7 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 const pools = new WeakMap<PrismaClient, pg.Pool>();
+const groupCommits = new WeakMap<PrismaClient, GroupCommit>();
 
 /** More distinct statement texts than this are sent unprepared: a guard against texts built with values in them. */
 const MAX_PREPARED = 256;
@@ -55,8 +57,13 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function poolSql(pool: pg.Pool): Sql {
-  const run = (text: string, values: readonly unknown[]) => pool.query({ name: statementName(text), text, values: values as unknown[] });
+type Run = (text: string, values: readonly unknown[]) => Promise<pg.QueryResult>;
+
+function runOnPool(pool: pg.Pool): Run {
+  return (text, values) => pool.query({ name: statementName(text), text, values: values as unknown[] });
+}
+
+function runSql(run: Run): Sql {
   return {
     async query<Row extends object>(text: string, values: readonly unknown[] = []) {
       return (await run(text, values)).rows as Row[];
@@ -75,10 +82,31 @@ function prismaSql(db: PrismaClient): Sql {
   };
 }
 
-/** Hot-path SQL for a client: straight on its pool when `createDatabase` made it. */
+/**
+ * Hot-path SQL for a client: straight on its pool when `createDatabase` made it, through
+ * its group commit when it has one (see `GroupCommit`).
+ */
 export function sqlFor(db: PrismaClient): Sql {
+  const group = groupCommits.get(db);
+  if (group) return runSql((text, values) => group.run(text, values as unknown[]));
   const pool = pools.get(db);
-  return pool ? poolSql(pool) : prismaSql(db);
+  return pool ? runSql(runOnPool(pool)) : prismaSql(db);
+}
+
+/** The client's group commit, if it has one (its counters show how statements were batched). */
+export function groupCommitOf(db: PrismaClient): GroupCommit | undefined {
+  return groupCommits.get(db);
+}
+
+export const DEFAULT_BATCH_STATEMENTS = 64;
+
+export interface DatabaseOptions {
+  poolSize?: number;
+  /**
+   * Most hot-path statements (`sqlFor`) sent to Postgres in one transaction by group
+   * commit; 1 sends each on its own. Its connection opens on first use.
+   */
+  batchStatements?: number;
 }
 
 /**
@@ -86,15 +114,22 @@ export function sqlFor(db: PrismaClient): Sql {
  * `pg.Pool` is shared with `sqlFor(db)`, so both count against one set of connections, and
  * `$disconnect()` closes it.
  */
-export function createDatabase(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   // An idle connection that breaks is replaced on next use; without a listener it would crash the process.
   pool.on("error", () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(db, pool);
+  const maxBatch = options.batchStatements ?? DEFAULT_BATCH_STATEMENTS;
+  const group =
+    maxBatch > 1
+      ? new GroupCommit({ connect: () => pipelinedClient(databaseUrl), runOne: runOnPool(pool), nameOf: statementName, maxBatch })
+      : undefined;
+  if (group) groupCommits.set(db, group);
   const disconnect = db.$disconnect.bind(db);
   // Prisma leaves a pool it was given open; this one is the client's own.
   db.$disconnect = async () => {
+    await group?.close();
     await disconnect();
     if (!pool.ended && !pool.ending) await pool.end();
   };
