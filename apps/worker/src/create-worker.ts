@@ -65,7 +65,7 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   const processor = new EventProcessor({
     db,
     ai,
-    crm: options.crm ?? new Crm(db),
+    crm: options.crm ?? new Crm(),
     connectors: options.connectors ?? enabledConnectors(config),
     metrics,
     logger,

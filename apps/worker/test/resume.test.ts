@@ -7,12 +7,12 @@ import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
 /** A CRM whose next writes fail, as if Postgres had a bad moment. */
 class FlakyCrm extends Crm {
   failures = 0;
-  override async recordLead(...args: Parameters<Crm["recordLead"]>) {
+  override lead(...args: Parameters<Crm["lead"]>) {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error("connection terminated unexpectedly");
     }
-    return super.recordLead(...args);
+    return super.lead(...args);
   }
 }
 
@@ -38,9 +38,7 @@ beforeAll(async () => {
     OUTBOUND_WEBHOOK_URL: receiver.url,
     OUTBOUND_WEBHOOK_SECRET: OUTBOUND_SECRET,
   };
-  const { testConfig } = await import("@aiops/shared/testing");
-  const { createDatabase } = await import("@aiops/shared");
-  crm = new FlakyCrm(createDatabase(testConfig(overrides).config.DATABASE_URL));
+  crm = new FlakyCrm();
   h = await startHarness(overrides, { crm });
 });
 afterAll(async () => {

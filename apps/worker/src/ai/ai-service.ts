@@ -46,7 +46,13 @@ export class AiService {
       metrics.aiRequests.inc({ provider: answer.provider, model: answer.model, cached: "false" });
       if (key) await cache!.set(key, answer);
       const { output, provider: name, model, promptTokens, completionTokens, requests } = answer;
-      return { output, tries: Math.max(1, requests), ai: { provider: name, model, promptTokens, completionTokens, costUsd, cached: false } };
+      return {
+        output,
+        tries: Math.max(1, requests),
+        ai: { provider: name, model, promptTokens, completionTokens, costUsd, cached: false },
+        // The offline rules cost nothing to ask again: their answer may wait for the next statement.
+        repeatable: !provider.remote,
+      };
     } catch (error) {
       // Invalid answers were billed too.
       if (error instanceof AiAnswerError)

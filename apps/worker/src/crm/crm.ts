@@ -1,6 +1,6 @@
-import { sqlFor, type PrismaClient, type Sql } from "@aiops/shared";
-import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
+import { json, type DatabaseWrite, type Params } from "../steps/params.js";
 
 export interface EventRef {
   id: string;
@@ -18,34 +18,16 @@ interface ContactFields {
   attributes?: unknown;
 }
 
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
-/** Bind parameters for one statement: `add` returns the placeholder of a value, never the value. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value === undefined ? null : value);
-    return `$${this.values.length}`;
-  }
-}
-
 /**
  * The built-in CRM. Every write is an upsert on a natural key (contact email, source +
  * external id, event + activity kind), so running an event twice changes nothing.
  *
- * Written in SQL on the shared pool (`sqlFor`) because this is the worker's hot path: each
- * record is one statement (contact, record and activity together, as data-modifying
- * CTEs), without Prisma's per-call client cost.
+ * Each record is data-modifying CTEs (contact, record and activity together) that the
+ * pipeline's CRM step sends in the same statement as its own step row (`StepRunner.write`):
+ * one round trip, and the record and the step are committed together.
  */
 export class Crm {
-  private readonly sql: Sql;
-
-  constructor(db: PrismaClient) {
-    this.sql = sqlFor(db);
-  }
-
-  async recordLead(event: EventRef, lead: Lead, analysis: LeadAnalysis): Promise<{ contactId: string }> {
-    const p = new Params();
+  lead(p: Params, event: EventRef, lead: Lead, analysis: LeadAnalysis): DatabaseWrite {
     const contact = this.contact(p, {
       email: lead.email,
       name: lead.name,
@@ -57,15 +39,10 @@ export class Crm {
     });
     const data = p.add(json({ message: lead.message, reasons: analysis.reasons, draftReply: analysis.draftReply }));
     const activity = this.activity(p, event, "lead", `${analysis.category} lead (urgency ${analysis.urgency})`, "FROM contact", `${data}::jsonb`);
-    const rows = await this.sql.query<{ contactId: string }>(
-      `WITH ${contact}, ${activity} SELECT id::text AS "contactId" FROM contact`,
-      p.values,
-    );
-    return { contactId: rows[0]!.contactId };
+    return { ctes: [contact, activity], output: "(SELECT jsonb_build_object('contactId', id::text) FROM contact)" };
   }
 
-  async recordTicket(event: EventRef, ticket: Ticket, analysis: TicketAnalysis): Promise<{ ticketId: string; contactId?: string }> {
-    const p = new Params();
+  ticket(p: Params, event: EventRef, ticket: Ticket, analysis: TicketAnalysis): DatabaseWrite {
     const contact = ticket.requesterEmail ? this.contact(p, { email: ticket.requesterEmail, name: ticket.requesterName }) : undefined;
     const record = `record AS (
       INSERT INTO tickets (id, source, external_id, contact_id, subject, description, url, priority, category, sentiment, summary, draft_reply, updated_at)
@@ -80,21 +57,10 @@ export class Crm {
     const activity = contact
       ? this.activity(p, event, "ticket", `${analysis.priority} ticket: ${ticket.subject}`, "FROM contact, record", "jsonb_build_object('ticketId', record.id::text)")
       : undefined;
-    const rows = await this.sql.query<{ ticketId: string; contactId: string | null }>(
-      `WITH ${[contact, record, activity].filter(Boolean).join(", ")}
-       SELECT id::text AS "ticketId", ${contact ? "(SELECT id::text FROM contact)" : "NULL"} AS "contactId" FROM record`,
-      p.values,
-    );
-    const { ticketId, contactId } = rows[0]!;
-    return { ticketId, contactId: contactId ?? undefined };
+    return { ctes: [contact, record, activity].filter((cte) => cte !== undefined), output: recordOutput("ticketId", contact !== undefined) };
   }
 
-  async recordPayment(
-    event: EventRef,
-    payment: Payment,
-    analysis: PaymentAnalysis | undefined,
-  ): Promise<{ paymentId: string; contactId?: string }> {
-    const p = new Params();
+  payment(p: Params, event: EventRef, payment: Payment, analysis: PaymentAnalysis | undefined): DatabaseWrite {
     const paid = payment.status === "succeeded";
     const contact = payment.email
       ? this.contact(p, { email: payment.email, name: payment.customerName, isCustomer: paid || undefined })
@@ -120,13 +86,7 @@ export class Crm {
           `jsonb_build_object('paymentId', record.id::text) || ${p.add(json({ kind: payment.kind, risk: analysis?.risk }))}::jsonb`,
         )
       : undefined;
-    const rows = await this.sql.query<{ paymentId: string; contactId: string | null }>(
-      `WITH ${[contact, record, activity].filter(Boolean).join(", ")}
-       SELECT id::text AS "paymentId", ${contact ? "(SELECT id::text FROM contact)" : "NULL"} AS "contactId" FROM record`,
-      p.values,
-    );
-    const { paymentId, contactId } = rows[0]!;
-    return { paymentId, contactId: contactId ?? undefined };
+    return { ctes: [contact, record, activity].filter((cte) => cte !== undefined), output: recordOutput("paymentId", contact !== undefined) };
   }
 
   /**
@@ -155,4 +115,10 @@ export class Crm {
       ${from}
       ON CONFLICT (event_id, kind) DO NOTHING)`;
   }
+}
+
+/** The output of a ticket's or payment's step: the record's id, and its contact's when there is one. */
+function recordOutput(key: string, withContact: boolean): string {
+  const contact = withContact ? `, 'contactId', (SELECT id::text FROM contact)` : "";
+  return `(SELECT jsonb_build_object('${key}', record.id::text${contact}) FROM record)`;
 }

@@ -53,6 +53,7 @@ export class EventProcessor {
         const steps = new StepRunner(this.deps.db, event.id, previous, metrics, logger);
         const { ai, crm, connectors } = this.deps;
         await pipelines[event.type].run({ event, steps, ai, crm, connectors, logger });
+        await steps.flush();
         // The last step's statement may have finished the event already: one statement fewer.
         finished = steps.finished;
       }

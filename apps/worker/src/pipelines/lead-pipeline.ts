@@ -12,9 +12,7 @@ export const leadPipeline: Pipeline = {
     const { event, steps, ai, crm } = context;
     const lead = normalizeLead(event);
     const analysis = await steps.run("ai.lead", leadAnalysisSchema, () => ai.ask(leadTask, leadInput(lead, event.source)));
-    const crmRef = await steps.run("crm.contact", contactRef, async () => ({ output: await crm.recordLead(event, lead, analysis) }), {
-      last: !context.connectors.length,
-    });
+    const crmRef = await steps.write("crm.contact", contactRef, (p) => crm.lead(p, event, lead, analysis), { last: !context.connectors.length });
     await runConnectors(context, { type: "lead", lead, analysis, crm: crmRef });
   },
 };

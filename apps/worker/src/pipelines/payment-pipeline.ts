@@ -19,14 +19,7 @@ export const paymentPipeline: Pipeline = {
     const { event, steps, crm } = context;
     const payment = normalizePayment(event);
     const analysis = await analyse(context, payment);
-    const crmRef = await steps.run(
-      "crm.payment",
-      paymentRef,
-      async () => ({
-        output: await crm.recordPayment(event, payment, analysis),
-      }),
-      { last: !context.connectors.length },
-    );
+    const crmRef = await steps.write("crm.payment", paymentRef, (p) => crm.payment(p, event, payment, analysis), { last: !context.connectors.length });
     await runConnectors(context, { type: "payment", payment, analysis, crm: crmRef });
   },
 };

@@ -12,9 +12,7 @@ export const ticketPipeline: Pipeline = {
     const { event, steps, ai, crm } = context;
     const ticket = normalizeTicket(event);
     const analysis = await steps.run("ai.ticket", ticketAnalysisSchema, () => ai.ask(ticketTask, ticketInput(ticket, event.source)));
-    const crmRef = await steps.run("crm.ticket", ticketRef, async () => ({ output: await crm.recordTicket(event, ticket, analysis) }), {
-      last: !context.connectors.length,
-    });
+    const crmRef = await steps.write("crm.ticket", ticketRef, (p) => crm.ticket(p, event, ticket, analysis), { last: !context.connectors.length });
     await runConnectors(context, { type: "ticket", ticket, analysis, crm: crmRef });
   },
 };

@@ -1,8 +1,9 @@
-import { sqlFor, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
+import { sqlFor, type Prisma, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { AiAnswerError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
+import { json, Params, type DatabaseWrite } from "./params.js";
 
 /** What the runner needs to know of a stored step. */
 export type KnownStep = Pick<StepResult, "status" | "attempts" | "output">;
@@ -22,39 +23,66 @@ export interface StepOutcome<T> {
   ai?: AiUsage;
   /** Tries inside this run (an AI step's HTTP requests); 1 when not said. */
   tries?: number;
+  /**
+   * Local work, free and deterministic (the offline rules): repeating it after a crash
+   * costs nothing, so its result may be stored with the step runner's next statement.
+   */
+  repeatable?: boolean;
 }
 
+/** The columns of `step_results` a step's row sets, in the order `saveStatement` writes them. */
+const STEP_COLUMNS = `id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+  provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at`;
+
 /**
- * Stores a step's outcome in one statement, whether or not an earlier try left a row: a
- * new row is inserted; a failed one is updated (a field the outcome leaves out keeps its
- * value); a succeeded one is final and left alone (a stalled job taken over by another
- * worker). The row as it then stands is returned. With `$16` set, a success also finishes
- * the event in the same statement: the pipeline said this step is its last.
+ * One statement that stores step rows, whether or not an earlier try left them: a new row
+ * is inserted; a failed one is updated (a field the outcome leaves out keeps its value); a
+ * succeeded one is final and left alone (a stalled job taken over by another worker). It
+ * returns the row of step `current` as it then stands. With `finishAt`, a success of
+ * `current` also finishes the event: the pipeline said this step is its last. `ctes` (a
+ * database step's own writes) run in the same statement, so they and the step's row are
+ * committed together or not at all.
  */
-const SAVE_STEP = `WITH step AS (
-    INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
-                              provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
-    VALUES (gen_random_uuid(), $1, $2, $3::"StepStatus", $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric,
-            COALESCE($14::boolean, false), (now() AT TIME ZONE 'UTC'))
-    ON CONFLICT (event_id, name) DO UPDATE SET
-      status = EXCLUDED.status, output = COALESCE(EXCLUDED.output, step_results.output), error = EXCLUDED.error,
-      raw_response = EXCLUDED.raw_response, attempts = EXCLUDED.attempts, duration_ms = EXCLUDED.duration_ms,
-      provider = COALESCE(EXCLUDED.provider, step_results.provider), model = COALESCE(EXCLUDED.model, step_results.model),
-      prompt_tokens = COALESCE(EXCLUDED.prompt_tokens, step_results.prompt_tokens),
-      completion_tokens = COALESCE(EXCLUDED.completion_tokens, step_results.completion_tokens),
-      cost_usd = COALESCE(EXCLUDED.cost_usd, step_results.cost_usd), cached = COALESCE($14::boolean, step_results.cached),
-      updated_at = EXCLUDED.updated_at
-    WHERE step_results.status <> 'succeeded'
-    RETURNING status, attempts, output),
-  finish AS (
-    UPDATE webhook_events SET status = $15::"EventStatus", finished_at = ($16::timestamptz AT TIME ZONE 'UTC'), last_error = NULL,
-           updated_at = (now() AT TIME ZONE 'UTC')
-    WHERE id = $1 AND $16::timestamptz IS NOT NULL AND EXISTS (SELECT 1 FROM step WHERE status = 'succeeded')
-    RETURNING 1)
-  SELECT status, attempts, output, EXISTS (SELECT 1 FROM finish) AS finished FROM step
+function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: string, finishAt: string | null, ctes: string[] = []): string {
+  const event = p.add(eventId);
+  const name = p.add(current);
+  const values = rows.map(
+    (row) => `(gen_random_uuid(), ${event}, ${p.add(row.name)}, ${p.add(row.status)}::"StepStatus",
+      ${row.outputSql ?? `${p.add(json(row.output))}::jsonb`}, ${p.add(row.error)}::text, ${p.add(row.rawResponse)}::text,
+      ${p.add(row.attempts)}::int, ${row.durationSql ?? `${p.add(row.durationMs)}::int`}, ${p.add(row.provider)}::text,
+      ${p.add(row.model)}::text, ${p.add(row.promptTokens)}::int, ${p.add(row.completionTokens)}::int,
+      ${p.add(row.costUsd)}::numeric, ${p.add(row.cached ?? false)}::boolean, (now() AT TIME ZONE 'UTC'))`,
+  );
+  const finish = p.add(finishAt);
+  return `WITH ${[
+    ...ctes,
+    `step AS (
+      INSERT INTO step_results (${STEP_COLUMNS}) VALUES ${values.join(", ")}
+      ON CONFLICT (event_id, name) DO UPDATE SET
+        status = EXCLUDED.status, output = COALESCE(EXCLUDED.output, step_results.output), error = EXCLUDED.error,
+        raw_response = EXCLUDED.raw_response, attempts = EXCLUDED.attempts, duration_ms = EXCLUDED.duration_ms,
+        provider = COALESCE(EXCLUDED.provider, step_results.provider), model = COALESCE(EXCLUDED.model, step_results.model),
+        prompt_tokens = COALESCE(EXCLUDED.prompt_tokens, step_results.prompt_tokens),
+        completion_tokens = COALESCE(EXCLUDED.completion_tokens, step_results.completion_tokens),
+        cost_usd = COALESCE(EXCLUDED.cost_usd, step_results.cost_usd), cached = EXCLUDED.cached OR step_results.cached,
+        updated_at = EXCLUDED.updated_at
+      WHERE step_results.status <> 'succeeded'
+      RETURNING name, status, attempts, output)`,
+    `finish AS (
+      UPDATE webhook_events SET status = 'completed', finished_at = (${finish}::timestamptz AT TIME ZONE 'UTC'), last_error = NULL,
+             updated_at = (now() AT TIME ZONE 'UTC')
+      WHERE id = ${event} AND ${finish}::timestamptz IS NOT NULL
+        AND EXISTS (SELECT 1 FROM step WHERE name = ${name} AND status = 'succeeded')
+      RETURNING 1)`,
+  ].join(",\n")}
+  SELECT status, attempts, output, EXISTS (SELECT 1 FROM finish) AS finished FROM step WHERE name = ${name}
   UNION ALL
   SELECT status, attempts, output, false FROM step_results
-  WHERE event_id = $1 AND name = $2 AND NOT EXISTS (SELECT 1 FROM step)`;
+  WHERE event_id = ${event} AND name = ${name} AND NOT EXISTS (SELECT 1 FROM step WHERE name = ${name})`;
+}
+
+/** A database step's time inside Postgres, up to the moment its row is written. */
+const STATEMENT_MS = "(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestamp()) * 1000)::int";
 
 export interface StepOptions {
   /**
@@ -67,10 +95,15 @@ export interface StepOptions {
 /**
  * Runs an event's named steps at most once to success. A step that succeeded in an earlier
  * attempt is not run again: its stored output is returned, validated by the step's schema.
- * Every outcome is stored the moment it is known, with its timing, tries and AI usage.
+ * Every outcome is stored the moment it is known, with its timing, tries and AI usage, with
+ * one exception: an outcome marked `repeatable` (local work, free and deterministic, such as
+ * the offline rules) is stored by the next statement the runner sends, saving a round trip;
+ * should the worker die before that, the retry simply repeats it.
  */
 export class StepRunner {
   private readonly sql: Sql;
+  /** Repeatable successes not stored yet: they go with the next statement. */
+  private unsaved: StepRowSql[] = [];
   /** The event was finished by the statement that stored its last step. */
   finished = false;
 
@@ -97,7 +130,8 @@ export class StepRunner {
     try {
       const outcome = await work();
       const durationMs = Math.round(performance.now() - started);
-      await this.save(name, options.last ?? false, {
+      const row: StepRowSql = {
+        name,
         status: "succeeded",
         output: outcome.output,
         error: null,
@@ -105,62 +139,107 @@ export class StepRunner {
         attempts: (before?.attempts ?? 0) + (outcome.tries ?? 1),
         durationMs,
         ...(outcome.ai ?? {}),
-      });
+      };
+      if (outcome.repeatable && !options.last) {
+        this.unsaved.push(row);
+        this.previous.set(name, { status: "succeeded", attempts: row.attempts, output: outcome.output as Prisma.JsonValue });
+      } else {
+        await this.save(new Params(), row, options.last ?? false);
+      }
       this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, durationMs / 1000);
       return outcome.output;
     } catch (error) {
-      const durationMs = Math.round(performance.now() - started);
-      this.metrics.stepDuration.observe({ step: name, status: "failed" }, durationMs / 1000);
-      const tries = typeof (error as { tries?: unknown }).tries === "number" ? (error as { tries: number }).tries : 1;
-      await this.save(name, false, {
-        status: "failed",
-        error: (error as Error).message.slice(0, 4000),
-        rawResponse: error instanceof AiAnswerError ? error.rawResponse.slice(0, 100_000) : null,
-        ...(error instanceof AiAnswerError ? error.usage : {}),
-        attempts: (before?.attempts ?? 0) + tries,
-        durationMs,
-      }).catch((saveError: unknown) => this.logger.error({ err: saveError, step: name }, "could not record the step's failure"));
+      await this.failed(name, before, started, error);
       throw error;
     }
   }
 
-  private async save(name: string, last: boolean, data: StepRow) {
-    // One statement, on the shared pool: Prisma's client costs several times the driver's CPU.
-    const rows = await this.sql.query<KnownStep & { finished: boolean }>(SAVE_STEP, [
-      this.eventId,
+  /**
+   * A step whose work is a database write (the CRM's): the write and the step's row go in
+   * one statement, so they are committed together; its output comes back from Postgres.
+   */
+  async write<S extends z.ZodType>(name: string, schema: S, build: (p: Params) => DatabaseWrite, options: StepOptions = {}): Promise<z.infer<S>> {
+    const before = this.previous.get(name);
+    if (before?.status === "succeeded") return schema.parse(before.output);
+
+    const started = performance.now();
+    try {
+      const p = new Params();
+      const write = build(p);
+      const row: StepRowSql = {
+        name,
+        status: "succeeded",
+        outputSql: write.output,
+        error: null,
+        rawResponse: null,
+        attempts: (before?.attempts ?? 0) + 1,
+        durationSql: STATEMENT_MS,
+      };
+      const stored = await this.save(p, row, options.last ?? false, write.ctes);
+      this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, (performance.now() - started) / 1000);
+      return schema.parse(stored?.output);
+    } catch (error) {
+      await this.failed(name, before, started, error);
+      throw error;
+    }
+  }
+
+  /** Stores what is still unsaved (see `repeatable`); nothing to do most of the time. */
+  async flush(): Promise<void> {
+    const row = this.unsaved.pop();
+    if (row) await this.save(new Params(), row, false);
+  }
+
+  /** The step failed: its row says why, with the tries it took (stored with anything unsaved). */
+  private async failed(name: string, before: KnownStep | undefined, started: number, error: unknown): Promise<void> {
+    const durationMs = Math.round(performance.now() - started);
+    this.metrics.stepDuration.observe({ step: name, status: "failed" }, durationMs / 1000);
+    const tries = typeof (error as { tries?: unknown }).tries === "number" ? (error as { tries: number }).tries : 1;
+    await this.save(new Params(), {
       name,
-      data.status,
-      data.output === undefined ? null : JSON.stringify(data.output),
-      data.error,
-      data.rawResponse,
-      data.attempts,
-      data.durationMs,
-      data.provider ?? null,
-      data.model ?? null,
-      data.promptTokens ?? null,
-      data.completionTokens ?? null,
-      data.costUsd ?? null,
-      data.cached ?? null,
-      "completed",
-      // The finish time comes from this process's clock, like the acknowledgement time the ingress reports.
-      last ? new Date().toISOString() : null,
-    ]);
-    const row = rows[0];
-    if (!row) return;
-    const { finished, ...stored } = row;
-    this.previous.set(name, stored);
+      status: "failed",
+      error: (error as Error).message.slice(0, 4000),
+      rawResponse: error instanceof AiAnswerError ? error.rawResponse.slice(0, 100_000) : null,
+      ...(error instanceof AiAnswerError ? error.usage : {}),
+      attempts: (before?.attempts ?? 0) + tries,
+      durationMs,
+    }, false).catch((saveError: unknown) => this.logger.error({ err: saveError, step: name }, "could not record the step's failure"));
+  }
+
+  /** Stores `row`, with every unsaved row, in one statement; returns `row`'s stored state. */
+  private async save(p: Params, row: StepRowSql, last: boolean, ctes: string[] = []): Promise<KnownStep | undefined> {
+    const unsaved = this.unsaved;
+    this.unsaved = [];
+    // The finish time comes from this process's clock, like the acknowledgement time the ingress reports.
+    const text = saveStatement(p, this.eventId, [...unsaved, row], row.name, last ? new Date().toISOString() : null, ctes);
+    let rows: Array<KnownStep & { finished: boolean }>;
+    try {
+      rows = await this.sql.query<KnownStep & { finished: boolean }>(text, p.values);
+    } catch (error) {
+      // Not stored: they go with the next statement (the step's failure, usually).
+      this.unsaved = [...unsaved, ...this.unsaved];
+      throw error;
+    }
+    const stored = rows[0];
+    if (!stored) return undefined;
+    const { finished, ...state } = stored;
+    this.previous.set(row.name, state);
     if (finished) this.finished = true;
+    return state;
   }
 }
 
-/** The columns a step's outcome sets. */
-interface StepRow {
+/** The columns a step's outcome sets; `outputSql` and `durationSql` are SQL computed by the statement itself. */
+interface StepRowSql {
+  name: string;
   status: "succeeded" | "failed";
   output?: unknown;
+  outputSql?: string;
   error: string | null;
   rawResponse: string | null;
   attempts: number;
-  durationMs: number;
+  durationMs?: number;
+  durationSql?: string;
   provider?: string;
   model?: string;
   promptTokens?: number;
