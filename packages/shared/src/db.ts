@@ -98,13 +98,12 @@ export function groupCommitOf(db: PrismaClient): GroupCommit | undefined {
   return groupCommits.get(db);
 }
 
-export const DEFAULT_BATCH_STATEMENTS = 64;
-
 export interface DatabaseOptions {
   poolSize?: number;
   /**
    * Most hot-path statements (`sqlFor`) sent to Postgres in one transaction by group
-   * commit; 1 sends each on its own. Its connection opens on first use.
+   * commit (the worker passes `WORKER_DB_BATCH`); 1, the default, sends each on its own.
+   * Its connection opens on first use.
    */
   batchStatements?: number;
 }
@@ -120,7 +119,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   pool.on("error", () => undefined);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(db, pool);
-  const maxBatch = options.batchStatements ?? DEFAULT_BATCH_STATEMENTS;
+  const maxBatch = options.batchStatements ?? 1;
   const group =
     maxBatch > 1
       ? new GroupCommit({ connect: () => pipelinedClient(databaseUrl), runOne: runOnPool(pool), nameOf: statementName, maxBatch })

@@ -72,7 +72,7 @@ export async function startHarness(
   options: Partial<WorkerOptions> = {},
 ): Promise<Harness> {
   const { config } = testConfig({ ...fastRetries, ...overrides });
-  const db = createDatabase(config.DATABASE_URL);
+  const db = createDatabase(config.DATABASE_URL, { batchStatements: config.WORKER_DB_BATCH });
   const metrics = new WorkerMetrics();
   const worker = createWorker(config, { logger: quiet, db, metrics, ...options });
   const producer = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
