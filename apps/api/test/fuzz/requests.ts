@@ -103,8 +103,9 @@ function signatureCode(auth: Auth, headers: Record<string, string>, names: strin
     case "missing":
       return ["missing_signature"];
     case "garbled":
-      // Node.js trims header values: an all-blank value arrives empty, which is "missing".
-      return [headers[names[auth.header % names.length]!]!.trim() === "" ? "missing_signature" : "invalid_signature"];
+      // Node.js trims a header value's spaces and tabs (HTTP's whitespace, not JavaScript's:
+      // a no-break space stays): a value of only those arrives empty, which is "missing".
+      return [/^[ \t]*$/.test(headers[names[auth.header % names.length]!]!) ? "missing_signature" : "invalid_signature"];
     case "other-scheme":
       return ["missing_signature", "invalid_signature"];
     case "stale":
