@@ -12,14 +12,6 @@ export interface GroupCommitOptions {
   nameOf: (text: string) => string | undefined;
   /** Most statements in one transaction. */
   maxBatch: number;
-  /** Batches in flight at once, each on its own connection (1 when not said). */
-  connections?: number;
-}
-
-/** One pipelined connection and the batch it is sending, if any. */
-interface Lane {
-  client?: Promise<pg.Client>;
-  draining?: Promise<void>;
 }
 
 interface Pending {
@@ -46,14 +38,15 @@ interface Pending {
  */
 export class GroupCommit {
   private pending: Pending[] = [];
-  private readonly lanes: Lane[];
+  /** The pipelined connection, opened on first use and again after it broke. */
+  private client: Promise<pg.Client> | undefined;
+  /** The batches being sent, one after another, while statements keep coming. */
+  private draining: Promise<void> | undefined;
   private closed = false;
   /** Batches sent and statements in them, for tests and the curious. */
   readonly stats = { batches: 0, statements: 0, takenApart: 0 };
 
-  constructor(private readonly options: GroupCommitOptions) {
-    this.lanes = Array.from({ length: Math.max(1, options.connections ?? 1) }, () => ({}));
-  }
+  constructor(private readonly options: GroupCommitOptions) {}
 
   run(text: string, values: unknown[]): Promise<pg.QueryResult> {
     if (this.closed) return Promise.reject(new Error("the database connection is closed"));
@@ -63,59 +56,52 @@ export class GroupCommit {
     });
   }
 
-  /** Puts an idle lane to work on what is waiting. */
+  /** Starts sending what is waiting, unless a batch is in flight (its end looks again). */
   private kick(): void {
-    if (!this.pending.length) return;
-    const idle = this.lanes.find((lane) => !lane.draining);
-    if (!idle) return;
-    idle.draining = this.drain(idle).finally(() => {
-      idle.draining = undefined;
+    if (!this.pending.length || this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
       // A statement that arrived between the drain's last look and now would wait forever.
       this.kick();
     });
   }
 
-  /** Lets the batches in flight and those waiting finish, then closes the connections. */
+  /** Lets the batch in flight and those waiting finish, then closes the connection. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const lane of this.lanes) {
-      while (lane.draining) await lane.draining;
-      const client = lane.client;
-      lane.client = undefined;
-      if (client) await client.then((c) => c.end()).catch(() => undefined);
-    }
+    while (this.draining) await this.draining;
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.then((c) => c.end()).catch(() => undefined);
   }
 
-  private async drain(lane: Lane): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, this.options.maxBatch);
-      await this.send(lane, batch);
-    }
+  private async drain(): Promise<void> {
+    while (this.pending.length) await this.send(this.pending.splice(0, this.options.maxBatch));
   }
 
-  private connection(lane: Lane): Promise<pg.Client> {
-    const opened = (lane.client ??= this.options.connect().then(
+  private connection(): Promise<pg.Client> {
+    const opened = (this.client ??= this.options.connect().then(
       (client) => {
-        // A broken connection is dropped; the lane's next batch opens a new one.
+        // A broken connection is dropped; the next batch opens a new one.
         const drop = () => {
-          if (lane.client === opened) lane.client = undefined;
+          if (this.client === opened) this.client = undefined;
         };
         client.on("error", drop);
         client.on("end", drop);
         return client;
       },
       (error: unknown) => {
-        lane.client = undefined;
+        this.client = undefined;
         throw error;
       },
     ));
     return opened;
   }
 
-  private async send(lane: Lane, batch: Pending[]): Promise<void> {
+  private async send(batch: Pending[]): Promise<void> {
     let client: pg.Client;
     try {
-      client = await this.connection(lane);
+      client = await this.connection();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
