@@ -21,7 +21,9 @@ export function uniquePrefix(label = "test"): string {
 
 /**
  * The environment a test runs the platform with: every built-in source configured, its own
- * queue prefix, the test database (set by `npm test`), quiet logs.
+ * queue prefix, the test database (set by `npm test`), quiet logs. Payloads are kept for a
+ * century: a worker process another suite starts prunes on start, and would otherwise take
+ * the payloads the retention test seeds in the past while that test looks at them.
  */
 export function testEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
@@ -31,6 +33,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
     DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test",
     QUEUE_PREFIX: uniquePrefix(),
     ADMIN_TOKEN: "test-admin-token",
+    PAYLOAD_RETENTION_DAYS: "36500",
     ...TEST_SECRETS,
     ...overrides,
   };
