@@ -46,9 +46,10 @@ export class Crm {
     const contact = ticket.requesterEmail ? this.contact(p, { email: ticket.requesterEmail, name: ticket.requesterName }) : undefined;
     const record = `record AS (
       INSERT INTO tickets (id, source, external_id, contact_id, subject, description, url, priority, category, sentiment, summary, draft_reply, updated_at)
-      VALUES (gen_random_uuid(), ${p.add(event.source)}, ${p.add(ticket.externalId)}, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
-              ${p.add(ticket.subject)}, ${p.add(ticket.description)}, ${p.add(ticket.url)}, ${p.add(analysis.priority)}, ${p.add(analysis.category)},
-              ${p.add(analysis.sentiment)}, ${p.add(analysis.summary)}, ${p.add(analysis.draftReply)}, (now() AT TIME ZONE 'UTC'))
+      ${p.rows(`gen_random_uuid(), ${p.add(event.source)}::text, ${p.add(ticket.externalId)}::text, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
+              ${p.add(ticket.subject)}::text, ${p.add(ticket.description)}::text, ${p.add(ticket.url)}::text, ${p.add(analysis.priority)}::text,
+              ${p.add(analysis.category)}::text, ${p.add(analysis.sentiment)}::text, ${p.add(analysis.summary)}::text, ${p.add(analysis.draftReply)}::text,
+              (now() AT TIME ZONE 'UTC')`)}
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, tickets.contact_id), subject = EXCLUDED.subject,
         description = EXCLUDED.description, url = EXCLUDED.url, priority = EXCLUDED.priority, category = EXCLUDED.category,
@@ -67,9 +68,9 @@ export class Crm {
       : undefined;
     const record = `record AS (
       INSERT INTO payments (id, source, external_id, contact_id, amount, currency, status, failure_reason, risk, draft_message, updated_at)
-      VALUES (gen_random_uuid(), ${p.add(event.source)}, ${p.add(payment.externalId)}, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
-              ${p.add(payment.amount)}, ${p.add(payment.currency)}, ${p.add(payment.status)}, ${p.add(payment.failureReason)},
-              ${p.add(analysis?.risk)}, ${p.add(analysis?.customerMessage)}, (now() AT TIME ZONE 'UTC'))
+      ${p.rows(`gen_random_uuid(), ${p.add(event.source)}::text, ${p.add(payment.externalId)}::text, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
+              ${p.add(payment.amount)}::int, ${p.add(payment.currency)}::text, ${p.add(payment.status)}::text, ${p.add(payment.failureReason)}::text,
+              ${p.add(analysis?.risk)}::text, ${p.add(analysis?.customerMessage)}::text, (now() AT TIME ZONE 'UTC')`)}
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, payments.contact_id), amount = EXCLUDED.amount, currency = EXCLUDED.currency,
         status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason, risk = EXCLUDED.risk,
@@ -96,9 +97,9 @@ export class Crm {
   private contact(p: Params, fields: ContactFields): string {
     return `contact AS (
       INSERT INTO contacts (id, email, name, company, phone, category, score, is_customer, attributes, updated_at)
-      VALUES (gen_random_uuid(), ${p.add(fields.email)}, ${p.add(fields.name)}::text, ${p.add(fields.company)}::text, ${p.add(fields.phone)}::text,
+      ${p.rows(`gen_random_uuid(), ${p.add(fields.email)}::text, ${p.add(fields.name)}::text, ${p.add(fields.company)}::text, ${p.add(fields.phone)}::text,
               ${p.add(fields.category)}::text, ${p.add(fields.score)}::int, ${p.add(fields.isCustomer ?? false)}::boolean,
-              ${p.add(json(fields.attributes))}::jsonb, (now() AT TIME ZONE 'UTC'))
+              ${p.add(json(fields.attributes))}::jsonb, (now() AT TIME ZONE 'UTC')`)}
       ON CONFLICT (email) DO UPDATE SET
         name = COALESCE(EXCLUDED.name, contacts.name), company = COALESCE(EXCLUDED.company, contacts.company),
         phone = COALESCE(EXCLUDED.phone, contacts.phone), category = COALESCE(EXCLUDED.category, contacts.category),

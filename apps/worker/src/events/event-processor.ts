@@ -1,4 +1,4 @@
-import { eventJobSchema, type PrismaClient } from "@aiops/shared";
+import { eventJobSchema, type EventJob, type PrismaClient } from "@aiops/shared";
 import { UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { AiService } from "../ai/ai-service.js";
@@ -6,8 +6,9 @@ import type { Connector } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
 import { PermanentError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
+import type { Pipeline } from "../pipelines/pipeline.js";
 import { pipelines } from "../pipelines/registry.js";
-import { StepRunner } from "../steps/step-runner.js";
+import { NotFirstRun, StepRunner } from "../steps/step-runner.js";
 import { EventStore } from "./event-store.js";
 
 export interface EventProcessorDeps {
@@ -38,6 +39,11 @@ export class EventProcessor {
     const event = parsed.data;
     const { metrics } = this.deps;
     const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
+
+    if (event.type !== "ignored" && this.firstRunInOneStatement(job)) {
+      const done = await this.firstRun(event, pipelines[event.type], logger);
+      if (done) return done;
+    }
 
     const begun = await this.store.begin(event);
     if (!begun) {
@@ -79,6 +85,40 @@ export class EventProcessor {
     } finally {
       metrics.jobsInFlight.dec();
     }
+  }
+
+  /**
+   * Whether to try the event's first run in one statement (`FirstRun`): only where every
+   * step before the CRM's is local and repeatable (the offline rules, no connector), and
+   * only on a job's first attempt (a retry's event has its row already).
+   */
+  private firstRunInOneStatement(job: Job): boolean {
+    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsMade === 0;
+  }
+
+  /**
+   * The event's first run in one statement. `undefined` when it cannot be one (the row
+   * exists) or anything failed: nothing was stored, and the ordinary run repeats the local
+   * work, then decides, records and retries as it always does.
+   */
+  private async firstRun(event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
+    const { db, ai, crm, connectors, metrics } = this.deps;
+    const startedAt = new Date().toISOString();
+    const steps = new StepRunner(db, event.id, new Map(), metrics, logger, (p, finishedAt) => this.store.firstRun(p, event, startedAt, finishedAt));
+    metrics.jobsInFlight.inc();
+    try {
+      await pipeline.run({ event, steps, ai, crm, connectors, logger });
+      await steps.flush();
+      if (!steps.finished) return undefined;
+    } catch (error) {
+      if (!(error instanceof NotFirstRun)) logger.debug({ err: error }, "first run in one statement failed; running the event the ordinary way");
+      return undefined;
+    } finally {
+      metrics.jobsInFlight.dec();
+    }
+    metrics.eventsCompleted.inc({ type: event.type, status: "completed" });
+    logger.info({ status: "completed" }, "event processed");
+    return { status: "completed" };
   }
 
   /** A job BullMQ failed without the processor seeing it (stalled too often): mark its event. */

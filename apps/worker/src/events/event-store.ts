@@ -1,4 +1,5 @@
 import { sqlFor, type EventJob, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
+import type { Params } from "../steps/params.js";
 
 export interface Begun {
   /** The row was created by this run: no step can have run before, so none need loading. */
@@ -43,6 +44,21 @@ export class EventStore {
       [event.id, event.source, event.providerEventId, event.providerType ?? null, event.type, JSON.stringify(event.payload ?? null), event.receivedAt],
     );
     return rows[0];
+  }
+
+  /**
+   * For an event's first run in one statement (`FirstRun`): the CTE `event_row` inserting
+   * the event's row as completed, with its first attempt's start and end, which yields a
+   * row only if there was none.
+   */
+  firstRun(p: Params, event: EventJob, startedAt: string, finishedAt: string): string {
+    return `event_row AS (
+      INSERT INTO webhook_events (id, source, provider_event_id, provider_type, type, status, attempts, payload, received_at, started_at, finished_at, updated_at)
+      VALUES (${p.add(event.id)}, ${p.add(event.source)}, ${p.add(event.providerEventId)}, ${p.add(event.providerType ?? null)}, ${p.add(event.type)}::"EventType",
+              'completed', 1, ${p.add(JSON.stringify(event.payload ?? null))}::jsonb, (${p.add(event.receivedAt)}::timestamptz AT TIME ZONE 'UTC'),
+              (${p.add(startedAt)}::timestamptz AT TIME ZONE 'UTC'), (${p.add(finishedAt)}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT (id) DO NOTHING
+      RETURNING 1)`;
   }
 
   async steps(eventId: string): Promise<Map<string, StoredStep>> {

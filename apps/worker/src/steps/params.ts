@@ -1,10 +1,22 @@
-/** Bind parameters for one statement: `add` returns the placeholder of a value, never the value. */
+/**
+ * Bind parameters for one statement: `add` returns the placeholder of a value, never the
+ * value. With a `guard` (an SQL condition), the statement's writes take effect only where
+ * it holds: every INSERT takes its rows from `rows`, which yields none otherwise.
+ */
 export class Params {
   readonly values: unknown[] = [];
+
+  constructor(readonly guard?: string) {}
 
   add(value: unknown): string {
     this.values.push(value === undefined ? null : value);
     return `$${this.values.length}`;
+  }
+
+  /** The source of an INSERT's rows, each a list of SQL expressions. */
+  rows(...rows: string[]): string {
+    const values = `VALUES ${rows.map((row) => `(${row})`).join(", ")}`;
+    return this.guard ? `SELECT * FROM (${values}) AS candidate WHERE ${this.guard}` : values;
   }
 }
 

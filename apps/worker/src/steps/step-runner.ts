@@ -41,23 +41,22 @@ const STEP_COLUMNS = `id, event_id, name, status, output, error, raw_response, a
  * returns the row of step `current` as it then stands. With `finishAt`, a success of
  * `current` also finishes the event: the pipeline said this step is its last. `ctes` (a
  * database step's own writes) run in the same statement, so they and the step's row are
- * committed together or not at all.
+ * committed together or not at all. With `eventRow` (a first run, see `FirstRun`) the
+ * statement also inserts the event's row, already finished, and writes nothing unless
+ * that insert did.
  */
-function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: string, finishAt: string | null, ctes: string[] = []): string {
+function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: string, finishAt: string | null, ctes: string[] = [], eventRow?: string): string {
   const event = p.add(eventId);
   const name = p.add(current);
   const values = rows.map(
-    (row) => `(gen_random_uuid(), ${event}, ${p.add(row.name)}, ${p.add(row.status)}::"StepStatus",
+    (row) => `gen_random_uuid(), ${event}::text, ${p.add(row.name)}::text, ${p.add(row.status)}::"StepStatus",
       ${row.outputSql ?? `${p.add(json(row.output))}::jsonb`}, ${p.add(row.error)}::text, ${p.add(row.rawResponse)}::text,
       ${p.add(row.attempts)}::int, ${row.durationSql ?? `${p.add(row.durationMs)}::int`}, ${p.add(row.provider)}::text,
       ${p.add(row.model)}::text, ${p.add(row.promptTokens)}::int, ${p.add(row.completionTokens)}::int,
-      ${p.add(row.costUsd)}::numeric, ${p.add(row.cached ?? false)}::boolean, (now() AT TIME ZONE 'UTC'))`,
+      ${p.add(row.costUsd)}::numeric, ${p.add(row.cached ?? false)}::boolean, (now() AT TIME ZONE 'UTC')`,
   );
-  const finish = p.add(finishAt);
-  return `WITH ${[
-    ...ctes,
-    `step AS (
-      INSERT INTO step_results (${STEP_COLUMNS}) VALUES ${values.join(", ")}
+  const step = `step AS (
+      INSERT INTO step_results (${STEP_COLUMNS}) ${p.rows(...values)}
       ON CONFLICT (event_id, name) DO UPDATE SET
         status = EXCLUDED.status, output = COALESCE(EXCLUDED.output, step_results.output), error = EXCLUDED.error,
         raw_response = EXCLUDED.raw_response, attempts = EXCLUDED.attempts, duration_ms = EXCLUDED.duration_ms,
@@ -67,7 +66,16 @@ function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: 
         cost_usd = COALESCE(EXCLUDED.cost_usd, step_results.cost_usd), cached = EXCLUDED.cached OR step_results.cached,
         updated_at = EXCLUDED.updated_at
       WHERE step_results.status <> 'succeeded'
-      RETURNING name, status, attempts, output)`,
+      RETURNING name, status, attempts, output)`;
+  // The event's first run: its row is inserted completed by `eventRow`, and every write is
+  // subject to that insert (the guard of `p`); nothing comes back when the row existed.
+  if (eventRow)
+    return `WITH ${[eventRow, ...ctes, step].join(",\n")}
+  SELECT status, attempts, output, true AS finished FROM step WHERE name = ${name}`;
+  const finish = p.add(finishAt);
+  return `WITH ${[
+    ...ctes,
+    step,
     `finish AS (
       UPDATE webhook_events SET status = 'completed', finished_at = (${finish}::timestamptz AT TIME ZONE 'UTC'), last_error = NULL,
              updated_at = (now() AT TIME ZONE 'UTC')
@@ -84,6 +92,29 @@ function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: 
 /** A database step's time inside Postgres, up to the moment its row is written. */
 const STATEMENT_MS = "(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestamp()) * 1000)::int";
 
+/**
+ * An event's first run in one statement. The event's row does not exist yet: every step
+ * before the last keeps its outcome in memory, which only local, repeatable work may do
+ * (the offline rules), and the last step's statement inserts the row with everything else.
+ * `eventRow` gives that insert as the CTE `event_row`, yielding a row only if it inserted
+ * one; the statement's other writes are subject to it.
+ */
+export type FirstRun = (p: Params, finishedAt: string) => string;
+
+/**
+ * A first run (`FirstRun`) that cannot go on: a step needs its outcome stored before the
+ * last, or the event's row exists already (a re-delivery, a job taken over). Nothing was
+ * stored; the event is to be run the ordinary way.
+ */
+export class NotFirstRun extends Error {
+  constructor(reason: string) {
+    super(`not an event's first run in one statement: ${reason}`);
+    this.name = "NotFirstRun";
+  }
+}
+
+const FIRST_RUN_GUARD = "EXISTS (SELECT 1 FROM event_row)";
+
 export interface StepOptions {
   /**
    * Nothing runs after this step: its success also finishes the event (`completed`), in
@@ -98,7 +129,8 @@ export interface StepOptions {
  * Every outcome is stored the moment it is known, with its timing, tries and AI usage, with
  * one exception: an outcome marked `repeatable` (local work, free and deterministic, such as
  * the offline rules) is stored by the next statement the runner sends, saving a round trip;
- * should the worker die before that, the retry simply repeats it.
+ * should the worker die before that, the retry simply repeats it. With `firstRun` the runner
+ * stores nothing before the last step (see `FirstRun`).
  */
 export class StepRunner {
   private readonly sql: Sql;
@@ -113,6 +145,7 @@ export class StepRunner {
     private readonly previous: Map<string, KnownStep>,
     private readonly metrics: WorkerMetrics,
     private readonly logger: Logger,
+    private firstRun?: FirstRun,
   ) {
     this.sql = sqlFor(db);
   }
@@ -144,12 +177,14 @@ export class StepRunner {
         this.unsaved.push(row);
         this.previous.set(name, { status: "succeeded", attempts: row.attempts, output: outcome.output as Prisma.JsonValue });
       } else {
+        if (this.firstRun) throw new NotFirstRun(`step ${name} has an outcome to store`);
         await this.save(new Params(), row, options.last ?? false);
       }
       this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, durationMs / 1000);
       return outcome.output;
     } catch (error) {
-      await this.failed(name, before, started, error);
+      // A first run stores nothing: the ordinary run that follows records the failure.
+      if (!this.firstRun) await this.failed(name, before, started, error);
       throw error;
     }
   }
@@ -162,9 +197,10 @@ export class StepRunner {
     const before = this.previous.get(name);
     if (before?.status === "succeeded") return schema.parse(before.output);
 
+    if (this.firstRun && !options.last) throw new NotFirstRun(`step ${name} is not the last`);
     const started = performance.now();
     try {
-      const p = new Params();
+      const p = new Params(this.firstRun ? FIRST_RUN_GUARD : undefined);
       const write = build(p);
       const row: StepRowSql = {
         name,
@@ -176,18 +212,21 @@ export class StepRunner {
         durationSql: STATEMENT_MS,
       };
       const stored = await this.save(p, row, options.last ?? false, write.ctes);
+      if (!stored && this.firstRun) throw new NotFirstRun("the event's row exists");
+      this.firstRun = undefined;
       this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, (performance.now() - started) / 1000);
       return schema.parse(stored?.output);
     } catch (error) {
-      await this.failed(name, before, started, error);
+      if (!this.firstRun) await this.failed(name, before, started, error);
       throw error;
     }
   }
 
   /** Stores what is still unsaved (see `repeatable`); nothing to do most of the time. */
   async flush(): Promise<void> {
-    const row = this.unsaved.pop();
-    if (row) await this.save(new Params(), row, false);
+    if (!this.unsaved.length) return;
+    if (this.firstRun) throw new NotFirstRun("the last step left outcomes unstored");
+    await this.save(new Params(), this.unsaved.pop()!, false);
   }
 
   /** The step failed: its row says why, with the tries it took (stored with anything unsaved). */
@@ -211,7 +250,9 @@ export class StepRunner {
     const unsaved = this.unsaved;
     this.unsaved = [];
     // The finish time comes from this process's clock, like the acknowledgement time the ingress reports.
-    const text = saveStatement(p, this.eventId, [...unsaved, row], row.name, last ? new Date().toISOString() : null, ctes);
+    const finishedAt = last ? new Date().toISOString() : null;
+    const eventRow = this.firstRun && finishedAt ? this.firstRun(p, finishedAt) : undefined;
+    const text = saveStatement(p, this.eventId, [...unsaved, row], row.name, finishedAt, ctes, eventRow);
     let rows: Array<KnownStep & { finished: boolean }>;
     try {
       rows = await this.sql.query<KnownStep & { finished: boolean }>(text, p.values);
