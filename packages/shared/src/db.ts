@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.js";
-import { GroupCommit, pipelinedClient } from "./group-commit.js";
+import { GroupCommit, batchClient } from "./group-commit.js";
 
 export { PrismaClient };
 export { Prisma } from "./generated/prisma/client.js";
@@ -122,7 +122,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   const maxBatch = options.batchStatements ?? 1;
   const group =
     maxBatch > 1
-      ? new GroupCommit({ connect: () => pipelinedClient(databaseUrl), runOne: runOnPool(pool), nameOf: statementName, maxBatch })
+      ? new GroupCommit({ connect: () => batchClient(databaseUrl), runOne: runOnPool(pool), nameOf: statementName, maxBatch })
       : undefined;
   if (group) groupCommits.set(db, group);
   const disconnect = db.$disconnect.bind(db);

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GroupCommit, pipelinedClient } from "./group-commit.js";
+import { GroupCommit, batchClient } from "./group-commit.js";
 import { testConfig } from "./testing/index.js";
 
 const url = testConfig().config.DATABASE_URL;
@@ -14,7 +14,7 @@ function groupCommit(maxBatch = 64) {
   const group = new GroupCommit({
     connect: async () => {
       opened++;
-      return pipelinedClient(url);
+      return batchClient(url);
     },
     runOne,
     nameOf: (text) => (text === INSERT ? "group_commit_test_insert" : undefined),

@@ -4,7 +4,7 @@ import pg from "pg";
 export type RunOne = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
 
 export interface GroupCommitOptions {
-  /** Opens the connection batches are pipelined on (`pipeline: true`). */
+  /** Opens the connection batches are sent on (`batchClient`). */
   connect: () => Promise<pg.Client>;
   /** A statement on its own, on the pool: used when a batch has to be taken apart. */
   runOne: RunOne;
@@ -23,22 +23,23 @@ interface Pending {
 
 /**
  * Group commit for the worker's hot path. While one batch is in flight on its connection,
- * the statements concurrent jobs issue wait; then they go together, pipelined, inside one
- * transaction: one round trip, one wake-up of the backend and one WAL flush for all of them
- * instead of one each. Under light load a statement goes alone, at once, as before.
+ * the statements concurrent jobs issue wait; then they go together, in one exchange that
+ * is one transaction (`BatchExchange`): one round trip, one wake-up of the backend, one
+ * write of its replies and one WAL flush for all of them instead of one each. Under light
+ * load a statement goes alone, at once, as before.
  *
- * No caller sees a result before the COMMIT that made it durable has been answered. Each
+ * No caller sees a result before the commit that made it durable has been answered. Each
  * statement keeps the outcome it would have had alone:
  * - one statement fails (a constraint, a deadlock): the transaction rolled back everyone's
  *   work, so the batch is run again one statement at a time on the pool;
  * - the connection breaks: every statement of the batch fails with that error, as a
- *   statement of its own would have, and the caller's job retries. Whether a COMMIT sent
+ *   statement of its own would have, and the caller's job retries. Whether a commit sent
  *   just before the break took effect cannot be known, which is no different for a single
  *   statement; every hot-path statement is an idempotent upsert, so the retry is safe.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
-  /** The pipelined connection, opened on first use and again after it broke. */
+  /** The connection batches go on, opened on first use and again after it broke. */
   private client: Promise<pg.Client> | undefined;
   /** The batches being sent, one after another, while statements keep coming. */
   private draining: Promise<void> | undefined;
@@ -108,48 +109,158 @@ export class GroupCommit {
     }
     this.stats.batches++;
     this.stats.statements += batch.length;
-    const query = (item: Pending) => client.query({ name: this.options.nameOf(item.text), text: item.text, values: item.values });
+    const statements = batch.map((item) => ({ name: this.options.nameOf(item.text), text: item.text, values: item.values }));
 
-    if (batch.length === 1) {
-      const [item] = batch as [Pending];
-      await query(item).then(item.resolve, item.reject);
-      return;
+    let failure: unknown;
+    try {
+      await prepare(client, statements);
+      const exchange = new BatchExchange(statements);
+      client.query(exchange as unknown as pg.Submittable);
+      await exchange.done;
+      failure = exchange.error;
+      if (failure === undefined && exchange.results.length === batch.length) {
+        exchange.results.forEach((result, i) => batch[i]!.resolve(result));
+        return;
+      }
+    } catch (error) {
+      failure = error;
     }
-
-    // Written back to back, in one write; the server answers in order.
-    const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
-    stream?.cork?.();
-    const begin = client.query("BEGIN");
-    const results = batch.map((item) => query(item));
-    const commit = client.query("COMMIT");
-    stream?.uncork?.();
-    const [began, ...outcomes] = await Promise.allSettled([begin, ...results]);
-    const committed = await commit.then(
-      (result) => result.command === "COMMIT",
-      () => false,
-    );
-
-    if (committed && began!.status === "fulfilled" && outcomes.every((outcome) => outcome.status === "fulfilled")) {
-      outcomes.forEach((outcome, i) => batch[i]!.resolve((outcome as PromiseFulfilledResult<pg.QueryResult>).value));
-      return;
-    }
-    // A statement's own error (it has an SQLSTATE) rolled the transaction back: each one
-    // again, alone. Anything else is the connection: everyone gets its error.
-    const sqlFailure = outcomes.some((outcome) => outcome.status === "rejected" && typeof (outcome.reason as { code?: unknown }).code === "string");
-    if (began!.status === "fulfilled" && sqlFailure) {
+    // A statement's own error rolled the transaction back, and the session goes on: each
+    // statement again, alone. Anything else is the connection: everyone gets its error.
+    if (failure instanceof pg.DatabaseError && failure.severity === "ERROR") {
       this.stats.takenApart++;
       await Promise.all(batch.map((item) => this.options.runOne(item.text, item.values).then(item.resolve, item.reject)));
       return;
     }
-    const reason = [began!, ...outcomes].find((outcome) => outcome.status === "rejected") as PromiseRejectedResult | undefined;
-    const error = reason?.reason ?? new Error("the batch's transaction did not commit");
+    const error = failure ?? new Error("the batch's transaction did not complete");
     for (const item of batch) item.reject(error);
   }
 }
 
-/** A pipelined connection for `GroupCommit`. */
-export async function pipelinedClient(connectionString: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString, pipeline: true });
+interface Statement {
+  name: string | undefined;
+  text: string;
+  values: unknown[];
+}
+
+/** The parts of `pg`'s connection a `Submittable` writes with (as `pg-cursor` does). */
+interface Connection {
+  parsedStatements: Record<string, string>;
+  parse(message: { text: string; name?: string; types?: unknown[] }): void;
+  bind(message: { statement?: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  describe(message: { type: "P" | "S"; name?: string }): void;
+  execute(message: { portal?: string; rows?: number }): void;
+  sync(): void;
+}
+
+/** A field list or a row as the backend sent them, for `pg.Result` to decode. */
+type Message = { fields: unknown[] };
+interface ResultBuilder extends pg.QueryResult {
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): unknown;
+  addRow(row: unknown): void;
+  addCommandComplete(message: unknown): void;
+}
+const Result = (pg as unknown as { Result: new () => ResultBuilder }).Result;
+const prepareValue = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils.prepareValue;
+
+/**
+ * Prepares, once per connection, the named statements a batch uses, each in an exchange of
+ * its own: `pg` records a name as prepared when its ParseComplete arrives for the query it
+ * is sending, so the batch itself only binds.
+ */
+async function prepare(client: pg.Client, statements: Statement[]): Promise<void> {
+  const { parsedStatements } = (client as unknown as { connection: Connection }).connection;
+  const missing = new Map<string, string>();
+  for (const { name, text } of statements) if (name && parsedStatements[name] === undefined) missing.set(name, text);
+  for (const [name, text] of missing) {
+    await new Promise<void>((resolve, reject) => {
+      const exchange = {
+        name,
+        text,
+        submit(connection: Connection) {
+          connection.parse({ text, name, types: [] });
+          connection.sync();
+        },
+        handleError: reject,
+        handleReadyForQuery: () => resolve(),
+      };
+      client.query(exchange as unknown as pg.Submittable);
+    });
+  }
+}
+
+/**
+ * One batch as one exchange of the extended query protocol: every statement bound and
+ * executed back to back, then a single Sync. Postgres runs the statements before a Sync as
+ * one implicit transaction, commits it at the Sync (waiting for the WAL flush) and only
+ * then answers ReadyForQuery; its replies go out in one write instead of one per
+ * statement. After an error it skips to the Sync: the transaction is rolled back, and the
+ * error names the statement that failed (the first without a result).
+ *
+ * A `Submittable` in `pg`'s terms (`client.query(submittable)`), on a connection that is
+ * not in `pg`'s pipeline mode, which takes no such objects.
+ */
+class BatchExchange {
+  readonly results: pg.QueryResult[] = [];
+  error: unknown;
+  readonly done: Promise<void>;
+  private current: ResultBuilder | undefined;
+  private finish!: () => void;
+
+  constructor(private readonly statements: Statement[]) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  submit(connection: Connection): void {
+    for (const { name, text, values } of this.statements) {
+      if (!name) connection.parse({ text, types: [] });
+      connection.bind({ statement: name ?? "", values, valueMapper: prepareValue });
+      connection.describe({ type: "P" });
+      connection.execute({ rows: 0 });
+    }
+    connection.sync();
+  }
+
+  private result(): ResultBuilder {
+    return (this.current ??= new Result());
+  }
+
+  handleRowDescription(message: Message): void {
+    this.result().addFields(message.fields);
+  }
+
+  handleDataRow(message: Message): void {
+    const result = this.result();
+    result.addRow(result.parseRow(message.fields));
+  }
+
+  handleCommandComplete(message: unknown): void {
+    const result = this.result();
+    result.addCommandComplete(message);
+    this.results.push(result);
+    this.current = undefined;
+  }
+
+  handleEmptyQuery(): void {
+    this.results.push(this.result());
+    this.current = undefined;
+  }
+
+  /** `pg` hands over the backend's error (the session goes on) or the connection's (it does not). */
+  handleError(error: unknown): void {
+    this.error ??= error;
+    this.finish();
+  }
+
+  handleReadyForQuery(): void {
+    this.finish();
+  }
+}
+
+/** A connection for `GroupCommit`. */
+export async function batchClient(connectionString: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString });
   // Without a listener an error on an idle connection would end the process.
   client.on("error", () => undefined);
   await client.connect();
