@@ -94,6 +94,13 @@ interface RunResult {
   cpuMs: number | undefined;
 }
 
+/** Everything a run left in Redis under its prefix: its 5,000 completed jobs are kept for a day otherwise. */
+async function removeKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+  redis.disconnect();
+}
+
 async function scrape(port: number): Promise<string> {
   return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 }
@@ -192,6 +199,7 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
   await new Promise((resolve) => worker.once("exit", resolve));
   await api.close();
   await db.$disconnect();
+  await removeKeys(config.QUEUE_PREFIX);
   return {
     name,
     rate: ids.length / ((lastFinish - (prefill ? firstStart : firstAck)) / 1000),
