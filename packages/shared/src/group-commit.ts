@@ -145,6 +145,7 @@ interface Statement {
 
 /** The parts of `pg`'s connection a `Submittable` writes with (as `pg-cursor` does). */
 interface Connection {
+  stream: { cork(): void; uncork(): void };
   parsedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: unknown[] }): void;
   bind(message: { statement?: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
@@ -213,13 +214,19 @@ class BatchExchange {
   }
 
   submit(connection: Connection): void {
-    for (const { name, text, values } of this.statements) {
-      if (!name) connection.parse({ text, types: [] });
-      connection.bind({ statement: name ?? "", values, valueMapper: prepareValue });
-      connection.describe({ type: "P" });
-      connection.execute({ rows: 0 });
+    // `pg` writes each message on its own; corked, the batch leaves in one write.
+    connection.stream.cork();
+    try {
+      for (const { name, text, values } of this.statements) {
+        if (!name) connection.parse({ text, types: [] });
+        connection.bind({ statement: name ?? "", values, valueMapper: prepareValue });
+        connection.describe({ type: "P" });
+        connection.execute({ rows: 0 });
+      }
+      connection.sync();
+    } finally {
+      connection.stream.uncork();
     }
-    connection.sync();
   }
 
   private result(): ResultBuilder {
