@@ -13,7 +13,17 @@ function strip(node: unknown): unknown {
   );
 }
 
-/** The JSON Schema sent as `response_format`, generated from the zod schema that validates the answer. */
+const generated = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
+ * The JSON Schema sent as `response_format`, generated from the zod schema that validates
+ * the answer: once per schema, since generating it costs more client CPU than the request.
+ */
 export function strictJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return strip(z.toJSONSchema(schema, { target: "draft-7" })) as Record<string, unknown>;
+  let json = generated.get(schema);
+  if (!json) {
+    json = strip(z.toJSONSchema(schema, { target: "draft-7" })) as Record<string, unknown>;
+    generated.set(schema, json);
+  }
+  return json;
 }
