@@ -92,6 +92,25 @@ describe("group commit", () => {
     expect(group.stats.takenApart).toBe(1);
   });
 
+  it("gives a value pg cannot send its own error and commits the others' work", async () => {
+    await pool.query(`TRUNCATE ${table}`);
+    const { group } = groupCommit();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const outcomes = await Promise.allSettled([
+      group.run(INSERT, ["first", 1]),
+      group.run(INSERT, ["a", 1]),
+      group.run(INSERT, ["bad", circular]),
+      group.run(INSERT, ["b", 2]),
+    ]);
+    await group.close();
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    expect((await rows()).map((row) => row.key)).toEqual(["a", "b", "first"]);
+    expect(group.stats.takenApart).toBe(1);
+  });
+
   it("fails a batch whose connection breaks, then carries on over a new connection", async () => {
     await pool.query(`TRUNCATE ${table}`);
     const { group, opened } = groupCommit();

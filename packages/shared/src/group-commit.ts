@@ -111,10 +111,17 @@ export class GroupCommit {
     this.stats.statements += batch.length;
     const statements = batch.map((item) => ({ name: this.options.nameOf(item.text), text: item.text, values: item.values }));
 
+    let exchange: BatchExchange;
+    try {
+      exchange = new BatchExchange(statements);
+    } catch {
+      // A value `pg` cannot send: each statement alone, so only its own fails.
+      await this.takeApart(batch);
+      return;
+    }
     let failure: unknown;
     try {
       await prepare(client, statements);
-      const exchange = new BatchExchange(statements);
       client.query(exchange as unknown as pg.Submittable);
       await exchange.done;
       failure = exchange.error;
@@ -128,12 +135,16 @@ export class GroupCommit {
     // A statement's own error rolled the transaction back, and the session goes on: each
     // statement again, alone. Anything else is the connection: everyone gets its error.
     if (failure instanceof pg.DatabaseError && failure.severity === "ERROR") {
-      this.stats.takenApart++;
-      await Promise.all(batch.map((item) => this.options.runOne(item.text, item.values).then(item.resolve, item.reject)));
+      await this.takeApart(batch);
       return;
     }
     const error = failure ?? new Error("the batch's transaction did not complete");
     for (const item of batch) item.reject(error);
+  }
+
+  private async takeApart(batch: Pending[]): Promise<void> {
+    this.stats.takenApart++;
+    await Promise.all(batch.map((item) => this.options.runOne(item.text, item.values).then(item.resolve, item.reject)));
   }
 }
 
@@ -148,7 +159,7 @@ interface Connection {
   stream: { cork(): void; uncork(): void };
   parsedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: unknown[] }): void;
-  bind(message: { statement?: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  bind(message: { statement?: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
   describe(message: { type: "P" | "S"; name?: string }): void;
   execute(message: { portal?: string; rows?: number }): void;
   sync(): void;
@@ -209,7 +220,11 @@ class BatchExchange {
   private current: ResultBuilder | undefined;
   private finish!: () => void;
 
+  /** Each statement's values as `pg` sends them, encoded up front: a value it cannot encode throws here, before anything is written. */
+  private readonly encoded: unknown[][];
+
   constructor(private readonly statements: Statement[]) {
+    this.encoded = statements.map((statement) => statement.values.map(prepareValue));
     this.done = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -217,9 +232,9 @@ class BatchExchange {
     // `pg` writes each message on its own; corked, the batch leaves in one write.
     connection.stream.cork();
     try {
-      for (const { name, text, values } of this.statements) {
+      for (const [i, { name, text }] of this.statements.entries()) {
         if (!name) connection.parse({ text, types: [] });
-        connection.bind({ statement: name ?? "", values, valueMapper: prepareValue });
+        connection.bind({ statement: name ?? "", values: this.encoded[i]! });
         connection.describe({ type: "P" });
         connection.execute({ rows: 0 });
       }
