@@ -6,11 +6,16 @@ import { Crm } from "../src/crm/crm.js";
 import { PermanentError } from "../src/errors/index.js";
 import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
 
-/** A CRM that refuses leads for one email, as a constraint would. */
+/** A CRM that refuses leads for one email, as a constraint would, or fails one lead once; it counts its lead writes. */
 class RefusingCrm extends Crm {
   refused = "";
+  flaky = "";
+  calls = new Map<string, number>();
   override lead(...args: Parameters<Crm["lead"]>) {
-    if (args[2].email === this.refused) throw new PermanentError("crm_refused", "the CRM refuses this contact");
+    const email = args[2].email;
+    this.calls.set(email, (this.calls.get(email) ?? 0) + 1);
+    if (email === this.refused) throw new PermanentError("crm_refused", "the CRM refuses this contact");
+    if (email === this.flaky && this.calls.get(email) === 1) throw new Error("connection terminated unexpectedly");
     return super.lead(...args);
   }
 }
@@ -124,5 +129,20 @@ describe("an event's first run in one statement", () => {
       ["crm.contact", "failed"],
     ]);
     expect(await h.db.contact.count({ where: { email: crm.refused } })).toBe(0);
+    // The failure ended the attempt: it was not run again at once the ordinary way.
+    expect(crm.calls.get(crm.refused)).toBe(1);
+  });
+
+  it("hands a failed first run back to the queue, which retries it the ordinary way", async () => {
+    crm.flaky = email();
+    const event = await h.enqueue(lead(crm.flaky, hot));
+    const row = await h.waitFor(event.id);
+    expect(row).toMatchObject({ status: "completed", attempts: 2, lastError: null });
+    expect(crm.calls.get(crm.flaky)).toBe(2);
+    const steps = await h.db.stepResult.findMany({ where: { eventId: event.id }, orderBy: { name: "asc" } });
+    expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
+      ["ai.lead", "succeeded", 1],
+      ["crm.contact", "succeeded", 2],
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import type { Connector } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
 import { PermanentError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
-import type { Pipeline } from "../pipelines/pipeline.js";
+import type { Pipeline, PipelineContext } from "../pipelines/pipeline.js";
 import { pipelines } from "../pipelines/registry.js";
 import { NotFirstRun, StepRunner } from "../steps/step-runner.js";
 import { EventStore } from "./event-store.js";
@@ -41,15 +41,12 @@ export class EventProcessor {
     const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
 
     if (event.type !== "ignored" && this.firstRunInOneStatement(job)) {
-      const done = await this.firstRun(event, pipelines[event.type], logger);
+      const done = await this.firstRun(job, event, pipelines[event.type], logger);
       if (done) return done;
     }
 
     const begun = await this.store.begin(event);
-    if (!begun) {
-      logger.info("event already processed: re-delivery ignored");
-      return { status: "skipped", reason: "already_processed" };
-    }
+    if (!begun) return this.alreadyProcessed(logger);
 
     metrics.jobsInFlight.inc();
     try {
@@ -57,31 +54,16 @@ export class EventProcessor {
       if (event.type !== "ignored") {
         const previous = begun.inserted ? new Map() : await this.store.steps(event.id);
         const steps = new StepRunner(this.deps.db, event.id, previous, metrics, logger);
-        const { ai, crm, connectors } = this.deps;
-        await pipelines[event.type].run({ event, steps, ai, crm, connectors, logger });
+        await pipelines[event.type].run(this.context(event, steps, logger));
         await steps.flush();
         // The last step's statement may have finished the event already: one statement fewer.
         finished = steps.finished;
       }
       const status = event.type === "ignored" ? "ignored" : "completed";
       if (!finished) await this.store.finish(event.id, status);
-      metrics.eventsCompleted.inc({ type: event.type, status });
-      logger.info({ status }, "event processed");
-      return { status };
+      return this.processed(event, status, logger);
     } catch (error) {
-      const message = (error as Error).message;
-      const permanent = error instanceof PermanentError;
-      const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (permanent || exhausted) {
-        await this.store.fail(event.id, message);
-        metrics.eventsFailed.inc({ type: event.type });
-        logger.error({ err: error, permanent }, "event failed");
-      } else {
-        await this.store.retrying(event.id, message);
-        logger.warn({ err: error }, "event attempt failed; the queue will retry it");
-      }
-      if (permanent) throw new UnrecoverableError(message);
-      throw error;
+      return await this.attemptFailed(job, event, error, logger);
     } finally {
       metrics.jobsInFlight.dec();
     }
@@ -89,8 +71,8 @@ export class EventProcessor {
 
   /**
    * Whether to try the event's first run in one statement (`FirstRun`): only where every
-   * step before the CRM's is local and repeatable (the offline rules, no connector), and
-   * only on a job's first attempt (a retry's event has its row already).
+   * step before the CRM's is `repeatable` (the offline rules, no connector), and only on a
+   * job's first attempt (a retry's event has its row already).
    */
   private firstRunInOneStatement(job: Job): boolean {
     return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsMade === 0;
@@ -98,27 +80,62 @@ export class EventProcessor {
 
   /**
    * The event's first run in one statement. `undefined` when it cannot be one (the row
-   * exists) or anything failed: nothing was stored, and the ordinary run repeats the local
-   * work, then decides, records and retries as it always does.
+   * exists, or a step needs its outcome stored early): nothing was stored, and the ordinary
+   * run repeats the local work and decides. A failure is this attempt's: the event's row is
+   * then created the ordinary way, the failed step recorded, and the queue retries as usual.
    */
-  private async firstRun(event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
-    const { db, ai, crm, connectors, metrics } = this.deps;
+  private async firstRun(job: Job, event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
     const startedAt = new Date().toISOString();
-    const steps = new StepRunner(db, event.id, new Map(), metrics, logger, (p, finishedAt) => this.store.firstRun(p, event, startedAt, finishedAt));
-    metrics.jobsInFlight.inc();
+    const steps = new StepRunner(this.deps.db, event.id, new Map(), this.deps.metrics, logger, (p, finishedAt) =>
+      this.store.firstRun(p, event, startedAt, finishedAt),
+    );
+    this.deps.metrics.jobsInFlight.inc();
     try {
-      await pipeline.run({ event, steps, ai, crm, connectors, logger });
+      await pipeline.run(this.context(event, steps, logger));
       await steps.flush();
-      if (!steps.finished) return undefined;
+      return steps.finished ? this.processed(event, "completed", logger) : undefined;
     } catch (error) {
-      if (!(error instanceof NotFirstRun)) logger.debug({ err: error }, "first run in one statement failed; running the event the ordinary way");
-      return undefined;
+      if (error instanceof NotFirstRun) return undefined;
+      const begun = await this.store.begin(event);
+      if (!begun) return this.alreadyProcessed(logger);
+      await steps.begun();
+      return await this.attemptFailed(job, event, error, logger);
     } finally {
-      metrics.jobsInFlight.dec();
+      this.deps.metrics.jobsInFlight.dec();
     }
-    metrics.eventsCompleted.inc({ type: event.type, status: "completed" });
-    logger.info({ status: "completed" }, "event processed");
-    return { status: "completed" };
+  }
+
+  private context(event: EventJob, steps: StepRunner, logger: Logger): PipelineContext {
+    const { ai, crm, connectors } = this.deps;
+    return { event, steps, ai, crm, connectors, logger };
+  }
+
+  private processed(event: EventJob, status: "completed" | "ignored", logger: Logger): ProcessResult {
+    this.deps.metrics.eventsCompleted.inc({ type: event.type, status });
+    logger.info({ status }, "event processed");
+    return { status };
+  }
+
+  private alreadyProcessed(logger: Logger): ProcessResult {
+    logger.info("event already processed: re-delivery ignored");
+    return { status: "skipped", reason: "already_processed" };
+  }
+
+  /** This attempt failed: the event is `failed` (permanent, or no attempt left) or back to `queued`; the job fails. */
+  private async attemptFailed(job: Job, event: EventJob, error: unknown, logger: Logger): Promise<never> {
+    const message = (error as Error).message;
+    const permanent = error instanceof PermanentError;
+    const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (permanent || exhausted) {
+      await this.store.fail(event.id, message);
+      this.deps.metrics.eventsFailed.inc({ type: event.type });
+      logger.error({ err: error, permanent }, "event failed");
+    } else {
+      await this.store.retrying(event.id, message);
+      logger.warn({ err: error }, "event attempt failed; the queue will retry it");
+    }
+    if (permanent) throw new UnrecoverableError(message);
+    throw error;
   }
 
   /** A job BullMQ failed without the processor seeing it (stalled too often): mark its event. */

@@ -94,8 +94,8 @@ const STATEMENT_MS = "(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestam
 
 /**
  * An event's first run in one statement. The event's row does not exist yet: every step
- * before the last keeps its outcome in memory, which only local, repeatable work may do
- * (the offline rules), and the last step's statement inserts the row with everything else.
+ * before the last keeps its outcome in memory, which only `repeatable` work may do (the
+ * offline rules), and the last step's statement inserts the row with everything else.
  * `eventRow` gives that insert as the CTE `event_row`, yielding a row only if it inserted
  * one; the statement's other writes are subject to it.
  */
@@ -138,6 +138,8 @@ export class StepRunner {
   private unsaved: StepRowSql[] = [];
   /** The event was finished by the statement that stored its last step. */
   finished = false;
+  /** A first run's failure, stored once the event's row exists (`begun`). */
+  private failure: (() => Promise<void>) | undefined;
 
   constructor(
     db: PrismaClient,
@@ -183,8 +185,7 @@ export class StepRunner {
       this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, durationMs / 1000);
       return outcome.output;
     } catch (error) {
-      // A first run stores nothing: the ordinary run that follows records the failure.
-      if (!this.firstRun) await this.failed(name, before, started, error);
+      await this.failed(name, before, started, error);
       throw error;
     }
   }
@@ -217,7 +218,7 @@ export class StepRunner {
       this.metrics.stepDuration.observe({ step: name, status: "succeeded" }, (performance.now() - started) / 1000);
       return schema.parse(stored?.output);
     } catch (error) {
-      if (!this.firstRun) await this.failed(name, before, started, error);
+      await this.failed(name, before, started, error);
       throw error;
     }
   }
@@ -229,9 +230,28 @@ export class StepRunner {
     await this.save(new Params(), this.unsaved.pop()!, false);
   }
 
-  /** The step failed: its row says why, with the tries it took (stored with anything unsaved). */
-  private async failed(name: string, before: KnownStep | undefined, started: number, error: unknown): Promise<void> {
-    const durationMs = Math.round(performance.now() - started);
+  /**
+   * A first run is over and the event's row exists now, created the ordinary way: the
+   * runner goes on as an ordinary one, and stores the failure the first run met, if any.
+   */
+  async begun(): Promise<void> {
+    this.firstRun = undefined;
+    const failure = this.failure;
+    this.failure = undefined;
+    await failure?.();
+  }
+
+  /**
+   * The step failed: its row says why, with the tries it took (stored with anything
+   * unsaved). In a first run the row cannot be stored yet: it waits for `begun`.
+   */
+  private async failed(name: string, before: KnownStep | undefined, started: number, error: unknown, ended = performance.now()): Promise<void> {
+    if (error instanceof NotFirstRun) return;
+    if (this.firstRun) {
+      this.failure = () => this.failed(name, before, started, error, ended);
+      return;
+    }
+    const durationMs = Math.round(ended - started);
     this.metrics.stepDuration.observe({ step: name, status: "failed" }, durationMs / 1000);
     const tries = typeof (error as { tries?: unknown }).tries === "number" ? (error as { tries: number }).tries : 1;
     await this.save(new Params(), {
