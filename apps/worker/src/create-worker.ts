@@ -14,6 +14,7 @@ import { EventProcessor } from "./events/event-processor.js";
 import { FleetWorker } from "./fleet-worker.js";
 import { MetricsServer } from "./metrics-server.js";
 import { WorkerMetrics } from "./metrics.js";
+import { MetaGraph } from "./normalize/meta-graph.js";
 
 export interface WorkerOptions {
   logger: Logger;
@@ -67,6 +68,7 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     ai,
     crm: options.crm ?? new Crm(),
     connectors: options.connectors ?? enabledConnectors(config),
+    meta: new MetaGraph({ accessToken: config.META_PAGE_ACCESS_TOKEN, baseUrl: config.META_GRAPH_URL, timeoutMs: config.CONNECTOR_TIMEOUT_MS }),
     metrics,
     logger,
   });

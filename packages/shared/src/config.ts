@@ -111,6 +111,8 @@ export const configSchema = z.object({
   SHOPIFY_WEBHOOK_SECRET: secretList,
   META_APP_SECRET: secretList,
   META_VERIFY_TOKEN: optionalText,
+  META_PAGE_ACCESS_TOKEN: optionalText,
+  META_GRAPH_URL: z.url().default("https://graph.facebook.com/v21.0"),
 }).refine((config) => config.HTTP_REQUEST_TIMEOUT_MS >= config.HTTP_HEADERS_TIMEOUT_MS, {
   path: ["HTTP_REQUEST_TIMEOUT_MS"],
   message: "must not be below HTTP_HEADERS_TIMEOUT_MS (Node.js refuses to start otherwise)",

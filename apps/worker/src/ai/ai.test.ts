@@ -51,6 +51,8 @@ describe("errors and costs", () => {
     expect(downstreamError("x", 408, "")).toBeInstanceOf(RetryableError);
     expect(downstreamError("x", 429, "", "3")).toMatchObject({ retryAfterMs: 3000 });
     expect(downstreamError("x", 502, "")).toBeInstanceOf(RetryableError);
+    // A refusal the service documents as passing (Meta's rate limits come as 400s).
+    expect(downstreamError("x", 400, "", null, true)).toBeInstanceOf(RetryableError);
   });
 
   it("reads retry-after as seconds or a date", () => {

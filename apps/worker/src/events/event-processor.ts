@@ -6,6 +6,7 @@ import type { Connector } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
 import { PermanentError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
+import type { MetaGraph } from "../normalize/meta-graph.js";
 import type { Pipeline, PipelineContext } from "../pipelines/pipeline.js";
 import { pipelines } from "../pipelines/registry.js";
 import { NotFirstRun, StepRunner } from "../steps/step-runner.js";
@@ -16,6 +17,7 @@ export interface EventProcessorDeps {
   ai: AiService;
   crm: Crm;
   connectors: readonly Connector[];
+  meta: MetaGraph;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -106,8 +108,8 @@ export class EventProcessor {
   }
 
   private context(event: EventJob, steps: StepRunner, logger: Logger): PipelineContext {
-    const { ai, crm, connectors } = this.deps;
-    return { event, steps, ai, crm, connectors, logger };
+    const { ai, crm, connectors, meta } = this.deps;
+    return { event, steps, ai, crm, connectors, meta, logger };
   }
 
   private processed(event: EventJob, status: "completed" | "ignored", logger: Logger): ProcessResult {

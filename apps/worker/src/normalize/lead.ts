@@ -1,6 +1,7 @@
 import type { EventJob } from "@aiops/shared";
 import { leadSchema, type Lead } from "./canonical.js";
 import { first, record, text } from "./fields.js";
+import type { MetaLead } from "./meta-graph.js";
 import { parseCanonical } from "./parse.js";
 
 const formFields = new Set(["email", "name", "company", "phone", "message"]);
@@ -18,43 +19,61 @@ function fromForm(body: Record<string, unknown>): unknown {
   };
 }
 
-/**
- * Meta Lead Ads: the first `leadgen` change that carries its `field_data`. (A subscription
- * that sends only `leadgen_id` needs a Graph API read, which the platform does not do.)
- */
-function fromMeta(body: Record<string, unknown>): unknown {
-  const entries = Array.isArray(body.entry) ? body.entry : [];
-  for (const entry of entries) {
+/** The `leadgen` changes of a Meta `page` payload, in order. */
+function leadgenChanges(body: Record<string, unknown>): Array<Record<string, unknown>> {
+  const values: Array<Record<string, unknown>> = [];
+  for (const entry of Array.isArray(body.entry) ? body.entry : []) {
     const changes = Array.isArray(record(entry).changes) ? (record(entry).changes as unknown[]) : [];
-    for (const change of changes) {
-      if (record(change).field !== "leadgen") continue;
-      const value = record(record(change).value);
-      const fields = new Map<string, string>();
-      for (const field of Array.isArray(value.field_data) ? value.field_data : []) {
-        const { name, values } = record(field);
-        const firstValue = Array.isArray(values) ? text(values[0]) : undefined;
-        if (typeof name === "string" && firstValue) fields.set(name, firstValue);
-      }
-      if (!fields.has("email")) continue;
-      return {
-        email: fields.get("email"),
-        name: first(fields.get("full_name"), fields.get("first_name")),
-        company: fields.get("company_name"),
-        phone: fields.get("phone_number"),
-        attributes: {
-          leadgenId: text(value.leadgen_id),
-          formId: text(value.form_id),
-          pageId: text(value.page_id),
-          fields: Object.fromEntries(fields),
-        },
-      };
+    for (const change of changes) if (record(change).field === "leadgen") values.push(record(record(change).value));
+  }
+  return values;
+}
+
+/**
+ * The lead a Meta event names but does not carry, to be read from the Graph API: the first
+ * `leadgen` change's id, when no change has `field_data` (Meta's webhooks send none; some
+ * tools forward them with it).
+ */
+export function metaLeadToRead(event: EventJob): string | undefined {
+  if (event.source !== "meta") return undefined;
+  const changes = leadgenChanges(record(event.payload));
+  if (changes.some((value) => Array.isArray(value.field_data) && value.field_data.length)) return undefined;
+  return changes.map((value) => text(value.leadgen_id)).find((id) => id !== undefined);
+}
+
+/**
+ * Meta Lead Ads: the first `leadgen` change whose answers (`field_data`, carried or read
+ * from the Graph API as `read`) include an email.
+ */
+function fromMeta(body: Record<string, unknown>, read: MetaLead | undefined): unknown {
+  for (const value of leadgenChanges(body)) {
+    const data = Array.isArray(value.field_data) ? value.field_data : read && read.id === text(value.leadgen_id) ? read.field_data : [];
+    const fields = new Map<string, string>();
+    for (const field of data) {
+      const { name, values } = record(field);
+      const firstValue = Array.isArray(values) ? text(values[0]) : undefined;
+      if (typeof name === "string" && firstValue) fields.set(name, firstValue);
     }
+    if (!fields.has("email")) continue;
+    return {
+      email: fields.get("email"),
+      name: first(fields.get("full_name"), fields.get("first_name")),
+      company: fields.get("company_name"),
+      phone: fields.get("phone_number"),
+      attributes: {
+        leadgenId: text(value.leadgen_id),
+        formId: text(value.form_id) ?? read?.form_id,
+        pageId: text(value.page_id),
+        fields: Object.fromEntries(fields),
+      },
+    };
   }
   return { attributes: {} };
 }
 
-export function normalizeLead(event: EventJob): Lead {
+/** The event's lead; for a Meta lead that came without its answers, `read` is the Graph API's copy. */
+export function normalizeLead(event: EventJob, read?: MetaLead): Lead {
   const body = record(event.payload);
-  const candidate = event.source === "meta" ? fromMeta(body) : fromForm(body);
+  const candidate = event.source === "meta" ? fromMeta(body, read) : fromForm(body);
   return parseCanonical(leadSchema, candidate, "lead");
 }

@@ -1,7 +1,7 @@
 import type { EventJob } from "@aiops/shared";
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../errors/index.js";
-import { normalizeLead } from "./lead.js";
+import { metaLeadToRead, normalizeLead } from "./lead.js";
 import { normalizePayment } from "./payment.js";
 import { normalizeTicket } from "./ticket.js";
 
@@ -54,6 +54,18 @@ describe("lead and ticket normalisation", () => {
       name: "Meta Person",
     });
     expect(() => normalizeLead(meta([{ name: "full_name", values: ["No Email"] }]))).toThrow(/does not describe a lead/);
+  });
+
+  it("asks for a Meta lead's answers only when no leadgen change carries them, and uses the ones read for that lead", () => {
+    const webhook = (value: Record<string, unknown>) =>
+      event("meta", { object: "page", entry: [{ id: "1", time: 1, changes: [{ field: "leadgen", value: { leadgen_id: "9", form_id: "f1", ...value } }] }] });
+    const answers = [{ name: "email", values: ["read@example.com"] }];
+    expect(metaLeadToRead(webhook({}))).toBe("9");
+    expect(metaLeadToRead(webhook({ field_data: answers }))).toBeUndefined();
+    expect(metaLeadToRead(event("new-lead", { leadgen_id: "9" }))).toBeUndefined();
+    expect(normalizeLead(webhook({}), { id: "9", field_data: answers })).toMatchObject({ email: "read@example.com", attributes: { leadgenId: "9", formId: "f1" } });
+    // Answers read for another lead are not this one's.
+    expect(() => normalizeLead(webhook({}), { id: "8", field_data: answers })).toThrow(/does not describe a lead/);
   });
 
   it("names Slack and GitHub tickets by channel and timestamp, repository and number", () => {

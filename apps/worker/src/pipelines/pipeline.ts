@@ -5,6 +5,7 @@ import type { AiService } from "../ai/ai-service.js";
 import type { Connector, Outcome } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
 import { PermanentError } from "../errors/index.js";
+import type { MetaGraph } from "../normalize/meta-graph.js";
 import type { StepRunner } from "../steps/step-runner.js";
 
 export interface PipelineContext {
@@ -13,6 +14,8 @@ export interface PipelineContext {
   ai: AiService;
   crm: Crm;
   connectors: readonly Connector[];
+  /** Reads Meta leads whose webhook carried only their id. */
+  meta: MetaGraph;
   logger: Logger;
 }
 

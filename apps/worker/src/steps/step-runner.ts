@@ -24,8 +24,10 @@ export interface StepOutcome<T> {
   /** Tries inside this run (an AI step's HTTP requests); 1 when not said. */
   tries?: number;
   /**
-   * Local work, free and deterministic (the offline rules): repeating it after a crash
-   * costs nothing, so its result may be stored with the step runner's next statement.
+   * Work that may simply be done again should the worker die before its result is stored:
+   * local and deterministic (the offline rules), or a read that changes nothing anywhere
+   * (a Meta lead from the Graph API). Its result may be stored with the step runner's next
+   * statement instead of one of its own.
    */
   repeatable?: boolean;
 }
@@ -95,7 +97,8 @@ const STATEMENT_MS = "(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestam
 /**
  * An event's first run in one statement. The event's row does not exist yet: every step
  * before the last keeps its outcome in memory, which only `repeatable` work may do (the
- * offline rules), and the last step's statement inserts the row with everything else.
+ * offline rules, a Graph API read), and the last step's statement inserts the row with
+ * everything else.
  * `eventRow` gives that insert as the CTE `event_row`, yielding a row only if it inserted
  * one; the statement's other writes are subject to it.
  */
@@ -127,7 +130,7 @@ export interface StepOptions {
  * Runs an event's named steps at most once to success. A step that succeeded in an earlier
  * attempt is not run again: its stored output is returned, validated by the step's schema.
  * Every outcome is stored the moment it is known, with its timing, tries and AI usage, with
- * one exception: an outcome marked `repeatable` (local work, free and deterministic, such as
+ * one exception: an outcome marked `repeatable` (work that may simply be done again, such as
  * the offline rules) is stored by the next statement the runner sends, saving a round trip;
  * should the worker die before that, the retry simply repeats it. With `firstRun` the runner
  * stores nothing before the last step (see `FirstRun`).

@@ -4,3 +4,4 @@ export { FakeHubSpotServer } from "./fake-hubspot-server.js";
 export { FakeSlackWebhook } from "./fake-slack-webhook.js";
 export { WebhookReceiver, type Delivery } from "./webhook-receiver.js";
 export { HttpFake, type FakeRequest } from "./http-fake.js";
+export { FakeMetaGraph, type GraphFailure } from "./fake-meta-graph.js";

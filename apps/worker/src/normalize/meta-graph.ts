@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { json, request } from "../connectors/http-client.js";
+import { PermanentError } from "../errors/index.js";
+
+export interface MetaGraphOptions {
+  /** A Page access token with `leads_retrieval`; without one, leads are not read. */
+  accessToken?: string;
+  /** The Graph API with its version, e.g. `https://graph.facebook.com/v21.0`. */
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+/** A Lead Ads lead as the Graph API returns it: the form's answers in `field_data`. */
+export const metaLeadSchema = z.object({
+  id: z.string(),
+  form_id: z.string().optional(),
+  created_time: z.string().optional(),
+  field_data: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
+});
+export type MetaLead = z.infer<typeof metaLeadSchema>;
+
+/**
+ * Graph API error codes Meta documents as passing: unknown and service errors, and the
+ * app, user, page and application rate limits. Meta answers them with a 4xx.
+ */
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
+
+function transient(_status: number, text: string): boolean {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "number" && TRANSIENT_CODES.has(code);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Meta's Graph API, for the one read the platform needs. A Lead Ads webhook says only that
+ * a lead exists (`leadgen_id`); its answers are read from `GET /{leadgen-id}`.
+ */
+export class MetaGraph {
+  constructor(private readonly options: MetaGraphOptions) {}
+
+  async lead(leadgenId: string): Promise<MetaLead> {
+    const { accessToken, baseUrl, timeoutMs } = this.options;
+    if (!accessToken)
+      throw new PermanentError(
+        "meta_no_token",
+        "the leadgen change has no field_data; reading the lead from the Graph API needs META_PAGE_ACCESS_TOKEN",
+      );
+    const url = `${baseUrl.replace(/\/$/, "")}/${encodeURIComponent(leadgenId)}?fields=id,form_id,created_time,field_data`;
+    // The token goes in a header, not the query string, so no URL in a log or an error carries it.
+    const answer = await request("meta", url, { method: "GET", headers: { authorization: `Bearer ${accessToken}` }, timeoutMs, transient });
+    const parsed = metaLeadSchema.safeParse(json(answer));
+    if (!parsed.success) throw new PermanentError("meta_lead_invalid", `the Graph API's lead ${leadgenId} is not a lead: ${parsed.error.message}`);
+    return parsed.data;
+  }
+}

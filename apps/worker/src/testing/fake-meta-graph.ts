@@ -1,0 +1,58 @@
+import type { ServerResponse } from "node:http";
+import type { MetaLead } from "../normalize/meta-graph.js";
+import { HttpFake, sendJson, type FakeRequest } from "./http-fake.js";
+
+/** A Graph API error as Meta sends it: `{ error: { message, type, code } }`. */
+export interface GraphFailure {
+  status: number;
+  code: number;
+  message?: string;
+}
+
+/**
+ * The Graph API route the worker reads Lead Ads leads from, `GET /{version}/{leadgen-id}`,
+ * with Meta's error shape: a bad token is an `OAuthException` (code 190), an unknown id a
+ * `GraphMethodException` (code 100). Checks the bearer token; can be told to fail.
+ */
+export class FakeMetaGraph {
+  readonly leads = new Map<string, MetaLead>();
+  /** Errors for the next requests, e.g. a rate limit: `{ status: 400, code: 17 }`. */
+  readonly failures: GraphFailure[] = [];
+  private readonly http = new HttpFake((request, response) => this.handle(request, response));
+
+  constructor(
+    private readonly token = "test-meta-page-token",
+    readonly version = "v21.0",
+  ) {}
+
+  /** The base URL with its version, as `META_GRAPH_URL` takes it. */
+  get url(): string {
+    return `${this.http.url}/${this.version}`;
+  }
+
+  get requests(): FakeRequest[] {
+    return this.http.requests;
+  }
+
+  start(): Promise<string> {
+    return this.http.start();
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private handle(request: FakeRequest, response: ServerResponse): void {
+    const fail = (status: number, code: number, type: string, message: string) =>
+      sendJson(response, status, { error: { message, type, code, fbtrace_id: "fake" } });
+    if (request.headers.authorization !== `Bearer ${this.token}`) return fail(400, 190, "OAuthException", "Invalid OAuth access token.");
+    const failure = this.failures.shift();
+    if (failure) return fail(failure.status, failure.code, "OAuthException", failure.message ?? `scripted error ${failure.code}`);
+    const url = new URL(request.path, "http://graph.local");
+    const match = new RegExp(`^/${this.version}/([^/]+)$`).exec(url.pathname);
+    const lead = match && request.method === "GET" ? this.leads.get(decodeURIComponent(match[1]!)) : undefined;
+    if (!lead) return fail(400, 100, "GraphMethodException", `Unsupported get request. Object with ID '${match?.[1]}' does not exist`);
+    const fields = (url.searchParams.get("fields") ?? "id,created_time").split(",");
+    sendJson(response, 200, Object.fromEntries(Object.entries(lead).filter(([key]) => fields.includes(key))));
+  }
+}
