@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { HttpFake, sendJson, type FakeRequest } from "./http-fake.js";
+import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
 
 interface Contact {
   id: string;
@@ -16,37 +16,22 @@ interface Note {
  * The HubSpot CRM v3 routes the connector calls: contact search by email, create, update,
  * and notes associated with a contact. Checks the bearer token; can be told to fail.
  */
-export class FakeHubSpotServer {
+export class FakeHubSpotServer extends FakeService {
   readonly contacts = new Map<string, Contact>();
   readonly notes: Note[] = [];
   /** Statuses for the next requests, e.g. [500] fails one request. */
   readonly failures: number[] = [];
   private nextId = 1000;
-  private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
-  constructor(private readonly token = "test-hubspot-token") {}
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): FakeRequest[] {
-    return this.http.requests;
-  }
-
-  start(): Promise<string> {
-    return this.http.start();
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+  constructor(private readonly token = "test-hubspot-token") {
+    super();
   }
 
   contactByEmail(email: string): Contact | undefined {
     return [...this.contacts.values()].find((contact) => contact.properties.email === email);
   }
 
-  private handle(request: FakeRequest, response: ServerResponse): void {
+  protected override handle(request: FakeRequest, response: ServerResponse): void {
     if (request.headers.authorization !== `Bearer ${this.token}`)
       return sendJson(response, 401, { status: "error", category: "INVALID_AUTHENTICATION" });
     const failure = this.failures.shift();

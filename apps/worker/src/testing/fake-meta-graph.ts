@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { MetaLead } from "../normalize/meta-graph.js";
-import { HttpFake, sendJson, type FakeRequest } from "./http-fake.js";
+import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
 
 /** A Graph API error as Meta sends it: `{ error: { message, type, code } }`. */
 export interface GraphFailure {
@@ -14,35 +14,24 @@ export interface GraphFailure {
  * with Meta's error shape: a bad token is an `OAuthException` (code 190), an unknown id a
  * `GraphMethodException` (code 100). Checks the bearer token; can be told to fail.
  */
-export class FakeMetaGraph {
+export class FakeMetaGraph extends FakeService {
   readonly leads = new Map<string, MetaLead>();
   /** Errors for the next requests, e.g. a rate limit: `{ status: 400, code: 17 }`. */
   readonly failures: GraphFailure[] = [];
-  private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
   constructor(
     private readonly token = "test-meta-page-token",
     readonly version = "v21.0",
-  ) {}
+  ) {
+    super();
+  }
 
   /** The base URL with its version, as `META_GRAPH_URL` takes it. */
-  get url(): string {
+  override get url(): string {
     return `${this.http.url}/${this.version}`;
   }
 
-  get requests(): FakeRequest[] {
-    return this.http.requests;
-  }
-
-  start(): Promise<string> {
-    return this.http.start();
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private handle(request: FakeRequest, response: ServerResponse): void {
+  protected override handle(request: FakeRequest, response: ServerResponse): void {
     const fail = (status: number, code: number, type: string, message: string) =>
       sendJson(response, status, { error: { message, type, code, fbtrace_id: "fake" } });
     if (request.headers.authorization !== `Bearer ${this.token}`) return fail(400, 190, "OAuthException", "Invalid OAuth access token.");

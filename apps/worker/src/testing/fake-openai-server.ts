@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { HttpFake, sendJson, type FakeRequest } from "./http-fake.js";
+import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
 
 /** One scripted answer; the script is used up first, then every request gets a good answer. */
 export type FakeAiBehaviour =
@@ -26,30 +26,25 @@ export const FAKE_USAGE = { prompt_tokens: 120, completion_tokens: 40, total_tok
  * An OpenAI-compatible `/v1/chat/completions` server, so the real SDK code path runs. It
  * can fail, rate limit, answer garbage or be slow, and counts what it was asked.
  */
-export class FakeOpenAiServer {
+export class FakeOpenAiServer extends FakeService {
   readonly script: FakeAiBehaviour[] = [];
   /** Added to every answer, like a real model's latency. */
   delayMs = 0;
   /** While set, every request not scripted otherwise gets this answer: an outage that lasts. */
   always: FakeAiBehaviour | undefined;
-  private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
   get baseURL(): string {
     return `${this.http.url}/v1`;
   }
 
-  /** Chat completion requests received, failed ones included. */
-  get requests(): FakeRequest[] {
-    return this.http.requests.filter((request) => request.path.endsWith("/chat/completions"));
-  }
-
-  async start(): Promise<string> {
-    await this.http.start();
+  /** The OpenAI SDK's `baseURL`. */
+  override get url(): string {
     return this.baseURL;
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  /** Chat completion requests received, failed ones included. */
+  override get requests(): FakeRequest[] {
+    return this.http.requests.filter((request) => request.path.endsWith("/chat/completions"));
   }
 
   /** The next answers, in order. */
@@ -58,7 +53,7 @@ export class FakeOpenAiServer {
     return this;
   }
 
-  private async handle(request: FakeRequest, response: ServerResponse): Promise<void> {
+  protected override async handle(request: FakeRequest, response: ServerResponse): Promise<void> {
     if (!request.path.endsWith("/chat/completions")) return sendJson(response, 404, { error: { message: "not found" } });
     if (request.headers.authorization !== "Bearer test-openai-key")
       return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });

@@ -1,31 +1,17 @@
 import type { ServerResponse } from "node:http";
-import { HttpFake, type FakeRequest } from "./http-fake.js";
+import { FakeService, type FakeRequest } from "./http-fake.js";
 
 /** A Slack incoming webhook: answers `ok` to a JSON body with `text`, as Slack does. */
-export class FakeSlackWebhook {
+export class FakeSlackWebhook extends FakeService {
   readonly messages: string[] = [];
   /** Statuses for the next requests, e.g. [500]. */
   readonly failures: number[] = [];
-  private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
-  get url(): string {
+  override get url(): string {
     return `${this.http.url}/services/T000/B000/XXXX`;
   }
 
-  get requests(): FakeRequest[] {
-    return this.http.requests;
-  }
-
-  async start(): Promise<string> {
-    await this.http.start();
-    return this.url;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private handle(request: FakeRequest, response: ServerResponse): void {
+  protected override handle(request: FakeRequest, response: ServerResponse): void {
     const failure = this.failures.shift();
     if (failure) return void response.writeHead(failure, { "content-type": "text/plain" }).end("scripted_failure");
     let text: unknown;

@@ -51,6 +51,34 @@ export class HttpFake {
   }
 }
 
+/**
+ * A downstream service faked on an `HttpFake`: a subclass answers in `handle`, and may add
+ * a path to `url` (a webhook's, an API version's) for the worker to be pointed at.
+ */
+export abstract class FakeService {
+  protected readonly http = new HttpFake((request, response) => this.handle(request, response));
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  get requests(): FakeRequest[] {
+    return this.http.requests;
+  }
+
+  /** Listens on a free local port; resolves to `url`. */
+  async start(): Promise<string> {
+    await this.http.start();
+    return this.url;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  protected abstract handle(request: FakeRequest, response: ServerResponse): void | Promise<void>;
+}
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { Webhook } from "standardwebhooks";
-import { HttpFake, type FakeRequest } from "./http-fake.js";
+import { FakeService, type FakeRequest } from "./http-fake.js";
 
 export interface Delivery {
   id: string;
@@ -8,36 +8,23 @@ export interface Delivery {
 }
 
 /** An outbound webhook receiver that checks Standard Webhooks signatures with the reference library. */
-export class WebhookReceiver {
+export class WebhookReceiver extends FakeService {
   readonly deliveries: Delivery[] = [];
   rejected = 0;
   /** Statuses for the next requests, e.g. [503]. */
   readonly failures: number[] = [];
   private readonly webhook: Webhook;
-  private readonly http = new HttpFake((request, response) => this.handle(request, response));
 
   constructor(readonly secret: string) {
+    super();
     this.webhook = new Webhook(secret);
   }
 
-  get url(): string {
+  override get url(): string {
     return `${this.http.url}/hooks/aiops`;
   }
 
-  get requests(): FakeRequest[] {
-    return this.http.requests;
-  }
-
-  async start(): Promise<string> {
-    await this.http.start();
-    return this.url;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private handle(request: FakeRequest, response: ServerResponse): void {
+  protected override handle(request: FakeRequest, response: ServerResponse): void {
     const failure = this.failures.shift();
     if (failure) return void response.writeHead(failure).end();
     try {
