@@ -9,7 +9,7 @@ const pool = new pg.Pool({ connectionString: url, max: 4 });
 const runOne = (text: string, values: unknown[]) => pool.query(text, values);
 const INSERT = `INSERT INTO ${table} (key, value) VALUES ($1, $2) RETURNING txid_current()::text AS tx`;
 
-function groupCommit(maxBatch = 64) {
+function groupCommit(maxBatch = 64, deadlineMs?: number) {
   let opened = 0;
   const group = new GroupCommit({
     connect: async () => {
@@ -19,6 +19,7 @@ function groupCommit(maxBatch = 64) {
     runOne,
     nameOf: (text) => (text === INSERT ? "group_commit_test_insert" : undefined),
     maxBatch,
+    deadlineMs,
   });
   return { group, opened: () => opened };
 }
@@ -136,6 +137,27 @@ describe("group commit", () => {
     await group.close();
     expect(opened()).toBe(2);
     expect((await rows()).map((row) => row.key)).toEqual(["after", "before"]);
+  });
+
+  it("breaks off a batch Postgres leaves unanswered past its deadline, then carries on over a new connection", async () => {
+    await pool.query(`TRUNCATE ${table}`);
+    const { group, opened } = groupCommit(64, 300);
+    await group.run(INSERT, ["before", 1]);
+    // A lock another session holds keeps the batch waiting, as a silent server would.
+    const blocker = await pool.connect();
+    await blocker.query("BEGIN");
+    await blocker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    const outcomes = await Promise.allSettled([group.run(INSERT, ["stuck-1", 1]), group.run(INSERT, ["stuck-2", 2])]);
+    await blocker.query("ROLLBACK");
+    blocker.release();
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+    expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/did not answer a batch within 300 ms/);
+    await group.run(INSERT, ["after", 3]);
+    await group.close();
+    // The first stuck statement went alone, at once, the second in the next batch: each
+    // broke its connection off, and "after" went over a third.
+    expect(opened()).toBe(3);
   });
 
   it("refuses statements once closed", async () => {

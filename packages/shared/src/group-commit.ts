@@ -12,6 +12,12 @@ export interface GroupCommitOptions {
   nameOf: (text: string) => string | undefined;
   /** Most statements in one transaction. */
   maxBatch: number;
+  /**
+   * How long a batch may wait for Postgres's answer before its connection is broken off:
+   * a connection that goes silent (a partition, a frozen host) would otherwise hold every
+   * job that waits on it, for good. 60 s when not said.
+   */
+  deadlineMs?: number;
 }
 
 interface Pending {
@@ -32,8 +38,9 @@ interface Pending {
  * statement keeps the outcome it would have had alone:
  * - one statement fails (a constraint, a deadlock): the transaction rolled back everyone's
  *   work, so the batch is run again one statement at a time on the pool;
- * - the connection breaks: every statement of the batch fails with that error, as a
- *   statement of its own would have, and the caller's job retries. Whether a commit sent
+ * - the connection breaks, or Postgres leaves a batch unanswered past its deadline (then
+ *   the connection is broken off): every statement of the batch fails with that error, as
+ *   a statement of its own would have, and the caller's job retries. Whether a commit sent
  *   just before the break took effect cannot be known, which is no different for a single
  *   statement; every hot-path statement is an idempotent upsert, so the retry is safe.
  */
@@ -120,6 +127,9 @@ export class GroupCommit {
       return;
     }
     let failure: unknown;
+    const deadlineMs = this.options.deadlineMs ?? 60_000;
+    // Broken off, the connection fails the batch as any broken connection does.
+    const deadline = setTimeout(() => socketOf(client).destroy(new Error(`Postgres did not answer a batch within ${deadlineMs} ms`)), deadlineMs);
     try {
       await prepare(client, statements);
       client.query(exchange as unknown as pg.Submittable);
@@ -131,6 +141,8 @@ export class GroupCommit {
       }
     } catch (error) {
       failure = error;
+    } finally {
+      clearTimeout(deadline);
     }
     // A statement's own error rolled the transaction back, and the session goes on: each
     // statement again, alone. Anything else is the connection: everyone gets its error.
@@ -156,7 +168,7 @@ interface Statement {
 
 /** The parts of `pg`'s connection a `Submittable` writes with (as `pg-cursor` does). */
 interface Connection {
-  stream: { cork(): void; uncork(): void };
+  stream: { cork(): void; uncork(): void; destroy(error?: Error): void };
   parsedStatements: Record<string, string>;
   parse(message: { text: string; name?: string; types?: unknown[] }): void;
   bind(message: { statement?: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
@@ -164,6 +176,8 @@ interface Connection {
   execute(message: { portal?: string; rows?: number }): void;
   sync(): void;
 }
+
+const socketOf = (client: pg.Client) => (client as unknown as { connection: Connection }).connection.stream;
 
 /** A field list or a row as the backend sent them, for `pg.Result` to decode. */
 type Message = { fields: unknown[] };
