@@ -37,6 +37,7 @@ beforeAll(async () => {
     SLACK_NOTIFY_WEBHOOK_URL: slack.url,
     OUTBOUND_WEBHOOK_URL: receiver.url,
     OUTBOUND_WEBHOOK_SECRET: OUTBOUND_SECRET,
+    CONNECTOR_RETRY_MAX_DELAY_MS: "2000",
   };
   crm = new FlakyCrm();
   h = await startHarness(overrides, { crm });
@@ -71,6 +72,25 @@ describe("durable steps", () => {
     const byName = await steps(event.id);
     expect(byName["ai.lead"]).toMatchObject({ status: "succeeded", attempts: 1 });
     expect(byName["crm.contact"]).toMatchObject({ status: "succeeded", attempts: 3 });
+  });
+
+  it("waits out a HubSpot 429's short retry-after inside the step, then asks again", async () => {
+    hubspot.failures.push({ status: 429, retryAfter: "1" });
+    const before = hubspot.requests.length;
+    const event = await h.enqueue(sampleEvent("new-lead", undefined, hotLead));
+    const row = await h.waitFor(event.id);
+    expect(row).toMatchObject({ status: "completed", attempts: 1 });
+    const [refused, again] = hubspot.requests.slice(before);
+    expect(again!.path).toBe(refused!.path);
+    expect(again!.at - refused!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("hands a HubSpot 429 whose retry-after is past the limit back to the queue", async () => {
+    hubspot.failures.push({ status: 429, retryAfter: "5" });
+    const event = await h.enqueue(sampleEvent("new-lead", undefined, hotLead));
+    const row = await h.waitFor(event.id);
+    expect(row).toMatchObject({ status: "completed", attempts: 2 });
+    expect((await steps(event.id))["connector.hubspot"]).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
   it("retries a failed connector alone: HubSpot 503 once, the AI, CRM, Slack and outbound steps run once", async () => {

@@ -69,6 +69,7 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   /** Timeout of one request to a connector (HubSpot, Slack, outbound webhook). */
   CONNECTOR_TIMEOUT_MS: positiveInt.default(10_000),
+  CONNECTOR_RETRY_MAX_DELAY_MS: positiveInt.default(30_000),
 
   MAX_BODY_BYTES: positiveInt.default(1_048_576),
   /** The API cuts off a client that has not sent all its headers within this time (slowloris). */

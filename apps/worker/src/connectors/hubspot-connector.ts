@@ -7,6 +7,8 @@ export interface HubSpotOptions {
   accessToken: string;
   baseUrl: string;
   timeoutMs: number;
+  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
+  retryAfterMaxMs?: number;
 }
 
 /** HubSpot's association type id for "note to contact" (HUBSPOT_DEFINED). */
@@ -111,6 +113,7 @@ export class HubSpotConnector implements Connector {
       body,
       headers: { authorization: `Bearer ${this.options.accessToken}` },
       timeoutMs: this.options.timeoutMs,
+      retryAfterMaxMs: this.options.retryAfterMaxMs,
     });
     return json<T>(answer);
   }

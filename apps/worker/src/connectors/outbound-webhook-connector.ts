@@ -7,6 +7,8 @@ export interface OutboundWebhookOptions {
   /** A Standard Webhooks `whsec_` secret. */
   secret: string;
   timeoutMs: number;
+  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
+  retryAfterMaxMs?: number;
 }
 
 /** The body receivers get: the event and what the platform made of it. */
@@ -48,7 +50,7 @@ export class OutboundWebhookConnector implements Connector {
       now: now.getTime(),
       deliveryId: event.id,
     });
-    const answer = await request("outbound", this.options.url, { body, headers, timeoutMs: this.options.timeoutMs });
+    const answer = await request("outbound", this.options.url, { body, headers, timeoutMs: this.options.timeoutMs, retryAfterMaxMs: this.options.retryAfterMaxMs });
     return { status: answer.status, webhookId: event.id };
   }
 }

@@ -5,6 +5,8 @@ import type { Connector, Outcome } from "./connector.js";
 export interface SlackOptions {
   webhookUrl: string;
   timeoutMs: number;
+  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
+  retryAfterMaxMs?: number;
 }
 
 /** Slack's three control characters; payload text must not become links or mentions. */
@@ -43,7 +45,7 @@ export class SlackConnector implements Connector {
 
   async deliver(event: EventJob, outcome: Outcome): Promise<Record<string, unknown>> {
     const text = message(event, outcome);
-    const answer = await request("slack", this.options.webhookUrl, { body: { text }, timeoutMs: this.options.timeoutMs });
+    const answer = await request("slack", this.options.webhookUrl, { body: { text }, timeoutMs: this.options.timeoutMs, retryAfterMaxMs: this.options.retryAfterMaxMs });
     return { status: answer.status };
   }
 }

@@ -19,8 +19,8 @@ interface Note {
 export class FakeHubSpotServer extends FakeService {
   readonly contacts = new Map<string, Contact>();
   readonly notes: Note[] = [];
-  /** Statuses for the next requests, e.g. [500] fails one request. */
-  readonly failures: number[] = [];
+  /** Answers for the next requests: a status ([500] fails one request), or one with a `retry-after`. */
+  readonly failures: Array<number | { status: number; retryAfter: string }> = [];
   private nextId = 1000;
 
   constructor(private readonly token = "test-hubspot-token") {
@@ -35,7 +35,10 @@ export class FakeHubSpotServer extends FakeService {
     if (request.headers.authorization !== `Bearer ${this.token}`)
       return sendJson(response, 401, { status: "error", category: "INVALID_AUTHENTICATION" });
     const failure = this.failures.shift();
-    if (failure) return sendJson(response, failure, { status: "error", message: `scripted ${failure}` });
+    if (failure) {
+      const { status, retryAfter } = typeof failure === "number" ? { status: failure, retryAfter: undefined } : failure;
+      return sendJson(response, status, { status: "error", message: `scripted ${status}` }, retryAfter ? { "retry-after": retryAfter } : {});
+    }
     const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
     const { method, path } = request;
 
