@@ -129,7 +129,7 @@ export class GroupCommit {
     let failure: unknown;
     const deadlineMs = this.options.deadlineMs ?? 60_000;
     // Broken off, the connection fails the batch as any broken connection does.
-    const deadline = setTimeout(() => socketOf(client).destroy(new Error(`Postgres did not answer a batch within ${deadlineMs} ms`)), deadlineMs);
+    const deadline = setTimeout(() => connectionOf(client).stream.destroy(new Error(`Postgres did not answer a batch within ${deadlineMs} ms`)), deadlineMs);
     try {
       await prepare(client, statements);
       client.query(exchange as unknown as pg.Submittable);
@@ -177,7 +177,8 @@ interface Connection {
   sync(): void;
 }
 
-const socketOf = (client: pg.Client) => (client as unknown as { connection: Connection }).connection.stream;
+/** The connection inside a `pg.Client`, which `pg` does not type. */
+const connectionOf = (client: pg.Client) => (client as unknown as { connection: Connection }).connection;
 
 /** A field list or a row as the backend sent them, for `pg.Result` to decode. */
 type Message = { fields: unknown[] };
@@ -196,7 +197,7 @@ const prepareValue = (pg as unknown as { utils: { prepareValue: (value: unknown)
  * is sending, so the batch itself only binds.
  */
 async function prepare(client: pg.Client, statements: Statement[]): Promise<void> {
-  const { parsedStatements } = (client as unknown as { connection: Connection }).connection;
+  const { parsedStatements } = connectionOf(client);
   const missing = new Map<string, string>();
   for (const { name, text } of statements) if (name && parsedStatements[name] === undefined) missing.set(name, text);
   for (const [name, text] of missing) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -27,8 +28,6 @@ interface Usage {
   completionTokens: number;
   requests: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Any OpenAI-compatible chat completions server, with structured outputs. The SDK's own

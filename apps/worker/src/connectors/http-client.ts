@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { downstreamError, RetryableError } from "../errors/index.js";
 
 export interface HttpRequest {
@@ -17,8 +18,6 @@ export interface HttpRequest {
 
 /** Requests a 429 with a short enough `retry-after` may take in all. */
 const MAX_TRIES = 3;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface HttpAnswer {
   status: number;
