@@ -35,7 +35,7 @@ export class FleetWorker {
   async start(): Promise<void> {
     const { config, processor, connection, logger } = this.deps;
     if (this.deps.metricsServer) this.metricsPort = await this.deps.metricsServer.listen(this.deps.metricsPort);
-    const worker = new Worker(EVENTS_QUEUE, (job) => processor.process(job), {
+    const worker = new Worker(EVENTS_QUEUE, (job, token) => processor.process(job, token), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,

@@ -9,6 +9,7 @@ export class WorkerMetrics {
   readonly jobsInFlight: Gauge;
   readonly eventsCompleted: Counter<"type" | "status">;
   readonly eventsFailed: Counter<"type">;
+  readonly eventsDeferred: Counter<"type">;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -51,6 +52,12 @@ export class WorkerMetrics {
     this.eventsFailed = new Counter({
       name: "aiops_worker_events_failed_total",
       help: "Events that failed for good (attempts exhausted or a permanent error)",
+      labelNames: ["type"],
+      registers,
+    });
+    this.eventsDeferred = new Counter({
+      name: "aiops_worker_events_deferred_total",
+      help: "Runs put back until the time a rate-limited downstream asked for (retry-after)",
       labelNames: ["type"],
       registers,
     });

@@ -1,10 +1,10 @@
 import { eventJobSchema, type EventJob, type PrismaClient } from "@aiops/shared";
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
-import { PermanentError } from "../errors/index.js";
+import { PermanentError, RetryableError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
 import type { MetaGraph } from "../normalize/meta-graph.js";
 import type { Pipeline, PipelineContext } from "../pipelines/pipeline.js";
@@ -24,6 +24,9 @@ export interface EventProcessorDeps {
 
 export type ProcessResult = { status: "completed" | "ignored" } | { status: "skipped"; reason: "already_processed" };
 
+/** The longest `retry-after` an event is deferred by; a longer one (a daily quota, a bad header) is taken as this. */
+export const MAX_DEFERRAL_MS = 60 * 60 * 1000;
+
 /**
  * Processes one event job: records it, runs its pipeline from the first unfinished step,
  * and keeps the event's status in Postgres in step with BullMQ's view of the job.
@@ -35,7 +38,8 @@ export class EventProcessor {
     this.store = new EventStore(deps.db);
   }
 
-  async process(job: Job): Promise<ProcessResult> {
+  /** `token` is the job's lock, which deferring the job (`retry-after`) needs. */
+  async process(job: Job, token?: string): Promise<ProcessResult> {
     const parsed = eventJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an event: ${parsed.error.message}`);
     const event = parsed.data;
@@ -43,7 +47,7 @@ export class EventProcessor {
     const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
 
     if (event.type !== "ignored" && this.firstRunInOneStatement(job)) {
-      const done = await this.firstRun(job, event, pipelines[event.type], logger);
+      const done = await this.firstRun(job, token, event, pipelines[event.type], logger);
       if (done) return done;
     }
 
@@ -65,7 +69,7 @@ export class EventProcessor {
       if (!finished) await this.store.finish(event.id, status);
       return this.processed(event, status, logger);
     } catch (error) {
-      return await this.attemptFailed(job, event, error, logger);
+      return await this.attemptFailed(job, token, event, error, logger);
     } finally {
       metrics.jobsInFlight.dec();
     }
@@ -74,10 +78,10 @@ export class EventProcessor {
   /**
    * Whether to try the event's first run in one statement (`FirstRun`): only where every
    * step before the CRM's is `repeatable` (the offline rules, no connector), and only on a
-   * job's first attempt (a retry's event has its row already).
+   * job's first run (a retry's or a deferred run's event has its row already).
    */
   private firstRunInOneStatement(job: Job): boolean {
-    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsMade === 0;
+    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsMade === 0 && job.attemptsStarted <= 1;
   }
 
   /**
@@ -86,7 +90,7 @@ export class EventProcessor {
    * run repeats the local work and decides. A failure is this attempt's: the event's row is
    * then created the ordinary way, the failed step recorded, and the queue retries as usual.
    */
-  private async firstRun(job: Job, event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
+  private async firstRun(job: Job, token: string | undefined, event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
     const startedAt = new Date().toISOString();
     const steps = new StepRunner(this.deps.db, event.id, new Map(), this.deps.metrics, logger, (p, finishedAt) =>
       this.store.firstRun(p, event, startedAt, finishedAt),
@@ -101,7 +105,7 @@ export class EventProcessor {
       const begun = await this.store.begin(event);
       if (!begun) return this.alreadyProcessed(logger);
       await steps.begun();
-      return await this.attemptFailed(job, event, error, logger);
+      return await this.attemptFailed(job, token, event, error, logger);
     } finally {
       this.deps.metrics.jobsInFlight.dec();
     }
@@ -123,8 +127,13 @@ export class EventProcessor {
     return { status: "skipped", reason: "already_processed" };
   }
 
-  /** This attempt failed: the event is `failed` (permanent, or no attempt left) or back to `queued`; the job fails. */
-  private async attemptFailed(job: Job, event: EventJob, error: unknown, logger: Logger): Promise<never> {
+  /**
+   * This attempt failed: the event is `failed` (permanent, or no attempt left) or back to
+   * `queued`; the job fails, and the queue retries it with backoff. A downstream that said
+   * when to come back (`retry-after`, past what its step waited out) is asked again then
+   * (`defer`), as long as the event has runs left.
+   */
+  private async attemptFailed(job: Job, token: string | undefined, event: EventJob, error: unknown, logger: Logger): Promise<never> {
     const message = (error as Error).message;
     const permanent = error instanceof PermanentError;
     const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -132,12 +141,39 @@ export class EventProcessor {
       await this.store.fail(event.id, message);
       this.deps.metrics.eventsFailed.inc({ type: event.type });
       logger.error({ err: error, permanent }, "event failed");
+    } else if (error instanceof RetryableError && error.retryAfterMs !== undefined && token && this.mayDefer(job)) {
+      await this.defer(job, token, event, error.retryAfterMs, message, logger);
     } else {
       await this.store.retrying(event.id, message);
       logger.warn({ err: error }, "event attempt failed; the queue will retry it");
     }
     if (permanent) throw new UnrecoverableError(message);
     throw error;
+  }
+
+  /**
+   * Whether a rate-limited run may be deferred rather than counted as a failed attempt:
+   * while the runs started (deferred ones, and any a dead worker left, included) are fewer
+   * than the attempts allowed. After that the queue's backoff takes over, as for any
+   * failure, so a downstream that always says "later" cannot keep an event forever.
+   */
+  private mayDefer(job: Job): boolean {
+    return job.attemptsStarted < (job.opts.attempts ?? 1);
+  }
+
+  /**
+   * Puts the job back until the time the downstream asked for (BullMQ's delayed set, not
+   * an attempt) and ends this run with BullMQ's `DelayedError`. The failed step is stored
+   * already: the next run resumes at it.
+   */
+  private async defer(job: Job, token: string, event: EventJob, retryAfterMs: number, message: string, logger: Logger): Promise<never> {
+    const delayMs = Math.min(retryAfterMs, MAX_DEFERRAL_MS);
+    const until = new Date(Date.now() + delayMs);
+    await this.store.retrying(event.id, `${message} (deferred until ${until.toISOString()}, as asked by retry-after)`);
+    await job.moveToDelayed(until.getTime(), token);
+    this.deps.metrics.eventsDeferred.inc({ type: event.type });
+    logger.warn({ delayMs, until }, "event deferred: a downstream asked to come back later");
+    throw new DelayedError(`deferred until ${until.toISOString()}`);
   }
 
   /** A job BullMQ failed without the processor seeing it (stalled too often): mark its event. */
