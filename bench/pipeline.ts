@@ -1,8 +1,9 @@
-// `npm run bench -- pipeline [--events 5000] [--concurrency 20] [--runs noop,offline,drain,ai] [--cpu-prof DIR]`
+// `npm run bench -- pipeline [--events 5000] [--concurrency 20] [--runs noop,record,offline,drain,ai] [--cpu-prof DIR]`
 //
 // Events through the whole pipeline (signed HTTP request → API → Redis → worker process →
 // Postgres), once with the offline rules provider and once with a fake OpenAI server that
-// takes 200 ms per answer, plus a no-op BullMQ worker on the same Redis as the baseline.
+// takes 200 ms per answer, plus a no-op BullMQ worker on the same Redis as the baseline,
+// and a worker that only records each event as a reference for what durability costs.
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -12,12 +13,15 @@ import {
   createDatabase,
   createLogger,
   ensureDatabaseExists,
+  eventRecordId,
   signedRequest,
+  type EventJob,
   type PrismaClient,
 } from "@aiops/shared";
 import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
+import { EventStore } from "@aiops/worker";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
-import { Queue, Worker } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { machineBusyMs } from "./support/machine-cpu.js";
 
@@ -25,8 +29,8 @@ const { values } = parseArgs({
   options: {
     events: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "20" },
-    // A subset, to look at one run on its own: noop,offline,drain,ai.
-    runs: { type: "string", default: "noop,offline,drain,ai" },
+    // A subset, to look at one run on its own: noop,record,offline,drain,ai.
+    runs: { type: "string", default: "noop,record,offline,drain,ai" },
     // A directory for the worker processes' V8 CPU profiles (open them in Chrome DevTools).
     "cpu-prof": { type: "string" },
   },
@@ -57,29 +61,72 @@ async function prepareDatabase() {
   if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
 }
 
-/** BullMQ alone: jobs that do nothing, same Redis, same concurrency. */
-async function noopBaseline(): Promise<{ rate: number; cpuMs: number | undefined }> {
-  const prefix = uniquePrefix("bench-noop");
+interface BaselineResult {
+  rate: number;
+  cpuMs: number | undefined;
+}
+
+/**
+ * A BullMQ worker in this process draining `jobs` from a filled queue with `processor`,
+ * on the same Redis and at the same concurrency as the worker measured.
+ */
+async function drainInProcess(name: string, jobs: Array<{ name: string; data: unknown }>, processor: (job: Job) => Promise<unknown>): Promise<BaselineResult> {
+  const prefix = uniquePrefix(name);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
-  for (let i = 0; i < EVENTS; i += 1000)
-    await queue.addBulk(Array.from({ length: Math.min(1000, EVENTS - i) }, (_, j) => ({ name: "lead", data: { i: i + j }, opts: { removeOnComplete: true } })));
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000).map((job) => ({ ...job, opts: { removeOnComplete: true } })));
   let done = 0;
   const busy = machineBusyMs();
   const start = performance.now();
-  const finished = new Promise<void>((resolve) => {
-    const worker = new Worker("events", async () => undefined, { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: CONCURRENCY });
+  await new Promise<void>((resolve) => {
+    const worker = new Worker("events", processor, { connection: workerConnection, prefix, concurrency: CONCURRENCY });
     worker.on("completed", () => {
-      if (++done === EVENTS) void worker.close().then(() => resolve());
+      if (++done === jobs.length) void worker.close().then(() => resolve());
     });
   });
-  await finished;
-  const rate = EVENTS / ((performance.now() - start) / 1000);
-  const cpuMs = busy === undefined ? undefined : (machineBusyMs()! - busy) / EVENTS;
+  const rate = jobs.length / ((performance.now() - start) / 1000);
+  const cpuMs = busy === undefined ? undefined : (machineBusyMs()! - busy) / jobs.length;
   await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
+  workerConnection.disconnect();
   return { rate, cpuMs };
+}
+
+/** BullMQ alone: jobs that do nothing, same Redis, same concurrency. */
+function noopBaseline(): Promise<BaselineResult> {
+  return drainInProcess("bench-noop", Array.from({ length: EVENTS }, (_, i) => ({ name: "lead", data: { i } })), async () => undefined);
+}
+
+/**
+ * What durability alone costs: the pipeline's events, each only recorded (its row, the
+ * pipeline's first write: `EventStore.begin`) through the same group commit, and nothing
+ * else: a ceiling for any pipeline that records its events the way this one does.
+ */
+async function recordOnly(): Promise<BaselineResult> {
+  const db = createDatabase(DATABASE_URL, { batchStatements: 64 });
+  const store = new EventStore(db);
+  const now = Date.now();
+  const jobs = Array.from({ length: EVENTS }, (_, seq) => {
+    const source = builtInSources.find((s) => s.name === sources[seq % sources.length])!;
+    const providerEventId = `record-${now}-${seq}`;
+    const event: EventJob = {
+      id: eventRecordId(source.name, providerEventId),
+      source: source.name,
+      providerEventId,
+      providerType: null,
+      type: "lead",
+      receivedAt: new Date(now).toISOString(),
+      payload: source.sample(seq, now + seq).body,
+    };
+    return { name: event.type, data: event };
+  });
+  try {
+    return await drainInProcess("bench-record", jobs, (job) => store.begin(job.data as EventJob));
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 interface RunResult {
@@ -225,6 +272,8 @@ process.stdout.write(`pipeline bench: ${EVENTS} events, worker concurrency ${CON
 const baseline = RUNS.has("noop") ? await noopBaseline() : undefined;
 const noop = baseline?.rate;
 if (noop) process.stdout.write(`no-op BullMQ worker: ${noop.toFixed(0)} jobs/s\n`);
+const record = RUNS.has("record") ? await recordOnly() : undefined;
+if (record) process.stdout.write(`record-only worker: ${record.rate.toFixed(0)} jobs/s\n`);
 const offline = RUNS.has("offline") ? await pipelineRun("offline rules provider", {}) : undefined;
 if (offline) process.stdout.write(`offline: ${offline.rate.toFixed(0)} events/s\n`);
 const drain = RUNS.has("drain") ? await pipelineRun("offline, queue filled first (the worker alone)", {}, undefined, true) : undefined;
@@ -249,6 +298,8 @@ const lines = [
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
 ];
 if (baseline) lines.push(`| no-op BullMQ worker (baseline) | ${baseline.rate.toFixed(0)} | | | | ${cpu(baseline.cpuMs)} | | | |`);
+if (record)
+  lines.push(`| record-only BullMQ worker (the pipeline's first write alone) | ${record.rate.toFixed(0)} | | | | ${cpu(record.cpuMs)} | | ${noop ? `${((record.rate / noop) * 100).toFixed(0)}% of no-op` : ""} | reference |`);
 if (offline) lines.push(row(offline, "≥ 25% of no-op", ofNoop(offline)));
 if (drain) lines.push(row(drain, "≥ 25% of no-op", ofNoop(drain)));
 if (ai) {
@@ -261,6 +312,7 @@ if (ai) {
     `AI answers: ${ai.aiRequests} for ${EVENTS} events (${(ai.aiRequests / EVENTS).toFixed(2)} per event; successful payments and orders need none).`,
   );
 }
+if (record && drain) lines.push("", `The worker alone (queue filled first) ran at ${((drain.rate / record.rate) * 100).toFixed(0)}% of the record-only worker's rate.`);
 lines.push("");
 process.stdout.write(lines.join("\n"));
 process.exit(0);
