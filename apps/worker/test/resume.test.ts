@@ -154,7 +154,12 @@ describe("durable steps", () => {
 describe("connectors", () => {
   it("upserts the HubSpot contact by email and adds the analysis as a note associated with it", async () => {
     // The company is said outright: the sample carries one only for every other sequence number.
-    const first = await h.enqueue(sampleEvent("new-lead", undefined, (body) => (hotLead(body), (body.company = "Acme Corp"))));
+    const first = await h.enqueue(
+      sampleEvent("new-lead", undefined, (body) => {
+        hotLead(body);
+        body.company = "Acme Corp";
+      }),
+    );
     await h.waitFor(first.id);
     const email = (first.payload as any).email;
     // The same person pays later: the contact is updated, not duplicated.

@@ -78,10 +78,11 @@ export class EventProcessor {
   /**
    * Whether to try the event's first run in one statement (`FirstRun`): only where every
    * step before the CRM's is `repeatable` (the offline rules, no connector), and only on a
-   * job's first run (a retry's or a deferred run's event has its row already).
+   * job's first run (`attemptsStarted` counts this one): a retried, deferred or taken-over
+   * run's event has its row already.
    */
   private firstRunInOneStatement(job: Job): boolean {
-    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsMade === 0 && job.attemptsStarted <= 1;
+    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsStarted <= 1;
   }
 
   /**
