@@ -16,6 +16,9 @@ export interface HttpRequest {
   retryAfterMaxMs?: number;
 }
 
+/** What bounds a connector's requests, from the configuration (`CONNECTOR_TIMEOUT_MS`, `CONNECTOR_RETRY_MAX_DELAY_MS`). */
+export type RequestLimits = Pick<HttpRequest, "timeoutMs" | "retryAfterMaxMs">;
+
 /** Requests a 429 with a short enough `retry-after` may take in all. */
 const MAX_TRIES = 3;
 

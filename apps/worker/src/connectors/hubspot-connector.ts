@@ -1,14 +1,11 @@
 import type { EventJob } from "@aiops/shared";
 import { PermanentError } from "../errors/index.js";
-import { json, request } from "./http-client.js";
+import { json, request, type RequestLimits } from "./http-client.js";
 import { outcomeEmail, type Connector, type Outcome } from "./connector.js";
 
-export interface HubSpotOptions {
+export interface HubSpotOptions extends RequestLimits {
   accessToken: string;
   baseUrl: string;
-  timeoutMs: number;
-  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
-  retryAfterMaxMs?: number;
 }
 
 /** HubSpot's association type id for "note to contact" (HUBSPOT_DEFINED). */

@@ -1,14 +1,11 @@
 import { standardWebhooksScheme, type EventJob } from "@aiops/shared";
-import { request } from "./http-client.js";
+import { request, type RequestLimits } from "./http-client.js";
 import type { Connector, Outcome } from "./connector.js";
 
-export interface OutboundWebhookOptions {
+export interface OutboundWebhookOptions extends RequestLimits {
   url: string;
   /** A Standard Webhooks `whsec_` secret. */
   secret: string;
-  timeoutMs: number;
-  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
-  retryAfterMaxMs?: number;
 }
 
 /** The body receivers get: the event and what the platform made of it. */

@@ -1,12 +1,9 @@
 import type { EventJob } from "@aiops/shared";
-import { request } from "./http-client.js";
+import { request, type RequestLimits } from "./http-client.js";
 import type { Connector, Outcome } from "./connector.js";
 
-export interface SlackOptions {
+export interface SlackOptions extends RequestLimits {
   webhookUrl: string;
-  timeoutMs: number;
-  /** The longest 429 `retry-after` waited out inside the step (`CONNECTOR_RETRY_MAX_DELAY_MS`). */
-  retryAfterMaxMs?: number;
 }
 
 /** Slack's three control characters; payload text must not become links or mentions. */
