@@ -194,6 +194,8 @@ describe("the pnpm eval command's exit codes", () => {
   it("returns 2 with the usage on a bad flag, value, file or set line, naming the line", async () => {
     const offline = (args: string[]) => evalCli(["--provider", "offline", ...args], { LOG_LEVEL: "silent" });
     expect((await evalCli(["--frobnicate"])).code).toBe(2);
+    const help = await evalCli(["--help"]);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/^usage: pnpm eval/)]);
     expect((await offline(["--min", "80"])).stderr).toMatch(/--min must be a number from 0 to 1, got "80"/);
     expect((await offline(["--task", "invoice"])).stderr).toMatch(/--task must be one of lead, ticket, payment/);
     expect((await offline(["--split", "test"])).code).toBe(2);

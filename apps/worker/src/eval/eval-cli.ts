@@ -43,6 +43,7 @@ export const EXIT_USAGE = 2;
 const defaultSetDir = fileURLToPath(new URL("../../../../eval/", import.meta.url));
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
 
 interface Runner {
   name: string;
@@ -94,7 +95,7 @@ function parseOptions(argv: string[]): Options {
     throw new UsageError((error as Error).message);
   }
   const v = parsed.values;
-  if (v.help) throw new UsageError("");
+  if (v.help) throw new HelpRequested();
   if (v.provider !== undefined && v.provider !== "offline" && v.provider !== "openai")
     throw new UsageError(`--provider must be offline or openai, got "${v.provider}"`);
   if (v.task !== undefined && !(evalTaskNames as readonly string[]).includes(v.task))
@@ -198,8 +199,12 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
     options = parseOptions(argv);
     config = parseConfig(env);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout.write(`${usage}\n`);
+      return EXIT_OK;
+    }
     if (error instanceof UsageError || error instanceof ConfigError) {
-      io.stderr.write(`${error.message ? `${error.message}\n\n` : ""}${usage}\n`);
+      io.stderr.write(`${error.message}\n\n${usage}\n`);
       return EXIT_USAGE;
     }
     throw error;
