@@ -263,8 +263,7 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
       }
     }
   }
-  out.push("");
-  for (const [r, runner] of runners.entries()) out.push(summary(runner.name, results[r]!));
+  for (const [r, runner] of runners.entries()) out.push("", summary(runner.name, results[r]!));
 
   const checked = options.split;
   const below = options.min === undefined ? [] : results[0]!.filter((run) => run.metrics[checked]!.accuracy < options.min!);
