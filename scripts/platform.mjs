@@ -226,6 +226,13 @@ const commands = {
     }
     run("node", [...NODE_TS, file, ...rest]);
   },
+  /** Scores the labelled set in eval/ with the worker's task code (docs/ai.md); exit 2 on bad usage, 1 below --min. */
+  eval() {
+    ensureInstalled();
+    loadDotEnv();
+    const result = spawnSync("node", [...NODE_TS, "apps/worker/src/eval/main.ts", ...args], { cwd: root, stdio: "inherit" });
+    process.exit(result.status ?? 1);
+  },
   send() {
     ensureInstalled();
     run("node", [...NODE_TS, "apps/api/src/cli/send.ts", ...args]);
