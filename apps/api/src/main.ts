@@ -16,5 +16,9 @@ const logger = createLogger({ name: "api", level: config.LOG_LEVEL });
 const api = createApi(config, { logger, metrics: IngressMetrics.withDefaults() });
 const port = await api.listen(config.PORT);
 logger.info({ port }, "api listening");
+if (config.API_METRICS_PORT > 0) {
+  const metricsPort = await api.listenMetrics(config.API_METRICS_PORT);
+  logger.info({ port: metricsPort }, "api metrics listening (no authentication: keep this port private)");
+}
 
 new ShutdownManager(logger, config.SHUTDOWN_TIMEOUT_MS).register("api", () => api.close()).listen();

@@ -22,6 +22,17 @@ describe("configuration", () => {
     expect(parseConfig({ GITHUB_WEBHOOK_SECRET: " new , old ,," }).GITHUB_WEBHOOK_SECRET).toEqual(["new", "old"]);
   });
 
+  it("trusts no proxy by default, and only proxies named by hop count, address, subnet or Express's names", () => {
+    expect(parseConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(parseConfig({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8, 192.0.2.7, fd00::/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
+    for (const value of ["true", "*", "10.0.0.0/33", "proxy.internal"]) expect(() => parseConfig({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY/);
+  });
+
+  it("keeps Bull Board read-only, metrics off the public port's open side, and limits admin failures by default", () => {
+    expect(parseConfig({})).toMatchObject({ BULL_BOARD_WRITE: false, API_METRICS_PORT: 0, ADMIN_AUTH_MAX_FAILURES: 10, ADMIN_AUTH_WINDOW_SECONDS: 300 });
+  });
+
   it("names every bad variable in one error", () => {
     const attempt = () => parseConfig({ PORT: "eighty", REDIS_URL: "not a url", OUTBOUND_WEBHOOK_SECRET: "plain" });
     expect(attempt).toThrow(ConfigError);

@@ -12,6 +12,20 @@ const optionalUrl = optionalText.pipe(z.url().optional());
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
+/** Proxies whose X-Forwarded-For is believed: a hop count, or addresses, subnets and Express's names. */
+const proxyEntry = z.union([z.enum(["loopback", "linklocal", "uniquelocal"]), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustProxy = optionalText.transform((value, ctx): number | string[] | undefined => {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const bad = entries.find((entry) => !proxyEntry.safeParse(entry).success);
+  if (bad === undefined && entries.length > 0) return entries;
+  ctx.addIssue({
+    code: "custom",
+    message: `"${bad ?? value}" is neither a hop count nor a proxy address, subnet, loopback, linklocal or uniquelocal ("true" is refused: any client could then choose its address)`,
+  });
+  return z.NEVER;
+});
 /** A comma-separated list of secrets; every one is accepted, so a secret can be rotated. */
 const secretList = z
   .string()
@@ -36,6 +50,16 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("aiops"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
   ADMIN_TOKEN: optionalText,
+  /** Failed admin authentications allowed per client address within ADMIN_AUTH_WINDOW_SECONDS; then 429. */
+  ADMIN_AUTH_MAX_FAILURES: positiveInt.default(10),
+  /** The window over which failed admin authentications are counted, fleet-wide through Redis. */
+  ADMIN_AUTH_WINDOW_SECONDS: positiveInt.default(300),
+  /** Which proxies in front of the API may name the client in X-Forwarded-For; unset: none, the socket's address counts. */
+  TRUST_PROXY: trustProxy,
+  /** Lets Bull Board add, retry, clean, empty and obliterate jobs and queues; read-only when off. */
+  BULL_BOARD_WRITE: flag.default(false),
+  /** A second API port serving /metrics, /healthz and /readyz without the admin token, for a private network; 0: off. */
+  API_METRICS_PORT: port.default(0),
 
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
