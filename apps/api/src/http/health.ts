@@ -1,6 +1,5 @@
 import express, { type Router } from "express";
-import type { Redis } from "ioredis";
-import type { PrismaClient } from "@aiops/shared";
+import type { PrismaClient, RedisClient } from "@aiops/shared";
 import type { Registry } from "prom-client";
 import { withTimeout } from "../timeout.js";
 
@@ -15,7 +14,7 @@ async function check(probe: () => Promise<unknown>): Promise<"ok" | string> {
   }
 }
 
-export function healthRouter(deps: { redis: Redis; db: PrismaClient; registry: Registry }): Router {
+export function healthRouter(deps: { redis: RedisClient; db: PrismaClient; registry: Registry }): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

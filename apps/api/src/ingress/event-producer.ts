@@ -1,6 +1,5 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { acknowledgedKey, eventJobOptions, type Config, type EventJob } from "@aiops/shared";
+import { acknowledgedKey, eventJobOptions, type Config, type EventJob, type RedisClient } from "@aiops/shared";
 import { withTimeout } from "../timeout.js";
 
 export class QueueUnavailableError extends Error {
@@ -21,7 +20,7 @@ export const ENQUEUE_TIMEOUT_MS = 2_000;
 export class EventProducer {
   constructor(
     private readonly queue: Queue<EventJob>,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly config: Config,
   ) {}
 
