@@ -156,6 +156,8 @@ describe("Redis Cluster", () => {
     expect(await db.stepResult.count({ where: { eventId: { in: ids }, status: "succeeded", name: "ai.lead" } })).toBe(ids.length);
     expect(await db.activity.count({ where: { eventId: { in: ids } } })).toBe(ids.length);
     expect(second.running).toBe(true);
+    // The cluster, not some other Redis, held the jobs.
+    expect((await prefixKeys()).map((entry) => entry.key)).toContain(`${config.QUEUE_PREFIX}:events:${ids[0]}`);
     fake.delayMs = 0;
   }, 60_000);
 });
