@@ -101,7 +101,7 @@ describe("Redis Cluster", () => {
       expect((await process.exited).code).toBe(78);
       expect(process.output.join("\n")).toMatch(/QUEUE_PREFIX: must carry a Redis Cluster hash tag/);
     }
-  });
+  }, 60_000);
 
   it("signed events complete through the API and a worker process, duplicates stay duplicates, every key in one slot", async () => {
     await startWorker();
@@ -134,6 +134,18 @@ describe("Redis Cluster", () => {
     const slots = new Set(await Promise.all(names.map((key) => inspect.cluster("KEYSLOT", key))));
     expect(slots.size).toBe(1);
     expect(new Set(keys.map((entry) => entry.node)).size).toBe(1);
+  }, 60_000);
+
+  it("readiness, Bull Board and the queue metrics read the cluster", async () => {
+    const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };
+    const ready = await fetch(`${url}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: "ready", redis: "ok" });
+    const board = await fetch(`${url}/admin/queues/api/queues`, { headers: admin });
+    expect(board.status).toBe(200);
+    const { queues } = (await board.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
+    expect(queues.find((queue) => queue.name === "events")?.counts.completed).toBeGreaterThanOrEqual(3);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/aiops_queue_jobs\{[^}]*queue="events"[^}]*state="completed"[^}]*\} [1-9]/);
   });
 
   it("a worker killed with SIGKILL mid-job loses nothing: another worker finishes its events", async () => {
