@@ -7,6 +7,7 @@ import {
   createEventsQueue,
   createProducerConnection,
   loadSources,
+  redisKey,
   type Config,
   type Logger,
   type PrismaClient,
@@ -68,7 +69,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
   const auth = adminAuth(
     config.ADMIN_TOKEN,
     new AuthFailureLimiter(redis, {
-      keyPrefix: `${config.QUEUE_PREFIX}:admin-auth-failures`,
+      keyPrefix: redisKey(config, "admin-auth-failures"),
       maxFailures: config.ADMIN_AUTH_MAX_FAILURES,
       windowSeconds: config.ADMIN_AUTH_WINDOW_SECONDS,
     }),

@@ -1,5 +1,4 @@
-import { createDatabase, createWorkerConnection, type Config, type PrismaClient } from "@aiops/shared";
-import type { Redis } from "ioredis";
+import { createDatabase, createWorkerConnection, redisKey, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
@@ -48,12 +47,12 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   const logger = options.logger.child({ component: "worker" });
   const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
   const metrics = options.metrics ?? new WorkerMetrics();
-  const redis: Redis[] = [];
+  const redis: RedisClient[] = [];
   let limiter: RateLimiter | undefined;
   if (config.AI_RATE_LIMIT_RPM > 0) {
     const limiterRedis = createWorkerConnection(config);
     redis.push(limiterRedis);
-    limiter = new RateLimiter(limiterRedis, `${config.QUEUE_PREFIX}:ai-rate-limit`, config.AI_RATE_LIMIT_RPM);
+    limiter = new RateLimiter(limiterRedis, redisKey(config, "ai-rate-limit"), config.AI_RATE_LIMIT_RPM);
   }
   const provider = options.provider ?? aiProvider(config, limiter, logger);
   const ai = new AiService({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config.js";
+import { ConfigError, hashTag, parseConfig } from "./config.js";
 
 describe("configuration", () => {
   it("fills the documented defaults from an empty environment", () => {
@@ -54,5 +54,39 @@ describe("configuration", () => {
 
   it("treats empty values as unset", () => {
     expect(parseConfig({ ADMIN_TOKEN: "  ", OPENAI_BASE_URL: "" })).toMatchObject({ ADMIN_TOKEN: undefined, OPENAI_BASE_URL: undefined });
+  });
+
+  describe("Redis Cluster", () => {
+    it("parses REDIS_CLUSTER_NODES into seed nodes; none by default", () => {
+      expect(parseConfig({}).REDIS_CLUSTER_NODES).toEqual([]);
+      const config = parseConfig({ REDIS_CLUSTER_NODES: " redis-1:7000, 10.0.0.2:7001 ,[::1]:7002,", QUEUE_PREFIX: "{aiops}" });
+      expect(config.REDIS_CLUSTER_NODES).toEqual([
+        { host: "redis-1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+        { host: "::1", port: 7002 },
+      ]);
+    });
+
+    it("names a node that is not host:port", () => {
+      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:7000,redis-2", QUEUE_PREFIX: "{aiops}" })).toThrow(/REDIS_CLUSTER_NODES: "redis-2" is not host:port/);
+      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:70000", QUEUE_PREFIX: "{aiops}" })).toThrow(/REDIS_CLUSTER_NODES:/);
+    });
+
+    it("accepts a hash tag in QUEUE_PREFIX, and requires one when REDIS_CLUSTER_NODES is set", () => {
+      expect(parseConfig({ QUEUE_PREFIX: "{aiops}" }).QUEUE_PREFIX).toBe("{aiops}");
+      expect(parseConfig({ QUEUE_PREFIX: "prod-{aiops}" }).QUEUE_PREFIX).toBe("prod-{aiops}");
+      for (const prefix of [undefined, "aiops", "{}aiops", "aiops}{"])
+        expect(() => parseConfig({ REDIS_CLUSTER_NODES: "127.0.0.1:7000", QUEUE_PREFIX: prefix })).toThrow(
+          /QUEUE_PREFIX: must carry a Redis Cluster hash tag such as \{aiops\}/,
+        );
+      expect(() => parseConfig({ QUEUE_PREFIX: "ai ops" })).toThrow(/QUEUE_PREFIX:/);
+    });
+
+    it("finds the hash tag Redis hashes a key by", () => {
+      expect(hashTag("{aiops}:events:wait")).toBe("aiops");
+      expect(hashTag("prod{a}:x{b}")).toBe("a");
+      expect(hashTag("{}{aiops}")).toBeUndefined();
+      expect(hashTag("aiops")).toBeUndefined();
+    });
   });
 });

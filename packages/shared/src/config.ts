@@ -37,6 +37,36 @@ const secretList = z
       .filter((secret) => secret.length > 0),
   );
 
+/** `host:port,host:port,…`, parsed into the seed nodes ioredis's Cluster starts from. */
+const clusterNodes = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const nodes: Array<{ host: string; port: number }> = [];
+    for (const entry of (value ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+      const match = /^(.+):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not host:port` });
+        continue;
+      }
+      nodes.push({ host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port });
+    }
+    return nodes;
+  });
+
+/**
+ * The hash tag Redis Cluster hashes a key by: the text between the first `{` and the
+ * next `}`, when not empty. Keys sharing it share a slot, so a multi-key command or a
+ * Lua script over them works in a cluster.
+ */
+export function hashTag(key: string): string | undefined {
+  const open = key.indexOf("{");
+  if (open < 0) return undefined;
+  const close = key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
 /**
  * Every variable the platform reads. Parsed once at start: a bad value stops the process
  * with a message that names the variable. Documented in the README's Configuration table.
@@ -46,8 +76,13 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: port.default(3000),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
-  /** Keys and queues live under this prefix; several platforms can share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("aiops"),
+  /** Redis Cluster seed nodes, `host:port,…`; when set, the cluster replaces REDIS_URL's host (its credentials and `rediss:` still apply). */
+  REDIS_CLUSTER_NODES: clusterNodes,
+  /** Every Redis key lives under this prefix; several platforms can share one Redis. A cluster needs a `{hash tag}` in it. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/, "may hold only letters, digits, _ . - and a {hash tag}")
+    .default("aiops"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
   ADMIN_TOKEN: optionalText,
   /** Failed admin authentications allowed per client address within ADMIN_AUTH_WINDOW_SECONDS; then 429. */
@@ -141,6 +176,10 @@ export const configSchema = z.object({
 }).refine((config) => config.HTTP_REQUEST_TIMEOUT_MS >= config.HTTP_HEADERS_TIMEOUT_MS, {
   path: ["HTTP_REQUEST_TIMEOUT_MS"],
   message: "must not be below HTTP_HEADERS_TIMEOUT_MS (Node.js refuses to start otherwise)",
+}).refine((config) => config.REDIS_CLUSTER_NODES.length === 0 || hashTag(config.QUEUE_PREFIX) !== undefined, {
+  path: ["QUEUE_PREFIX"],
+  // BullMQ's scripts touch several keys of a queue at once: in a cluster they must share one slot.
+  message: "must carry a Redis Cluster hash tag such as {aiops} when REDIS_CLUSTER_NODES is set, so every key of the platform hashes to one slot",
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@aiops/shared";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 
 export interface AuthLimiterOptions {
@@ -17,7 +17,7 @@ export class AuthFailureLimiter {
   private readonly limiter: RateLimiterRedis;
   private readonly maxFailures: number;
 
-  constructor(redis: Redis, options: AuthLimiterOptions) {
+  constructor(redis: RedisClient, options: AuthLimiterOptions) {
     const limits = { points: options.maxFailures, duration: options.windowSeconds, keyPrefix: options.keyPrefix };
     this.maxFailures = options.maxFailures;
     this.limiter = new RateLimiterRedis({

@@ -1,6 +1,5 @@
 import express, { type Router } from "express";
-import type { Redis } from "ioredis";
-import type { Logger, PrismaClient } from "@aiops/shared";
+import type { Logger, PrismaClient, RedisClient } from "@aiops/shared";
 import { withTimeout } from "../timeout.js";
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -23,7 +22,7 @@ async function check(name: string, probe: () => Promise<unknown>, logger: Logger
  * them). Readiness names each dependency ok or failing and nothing more: a driver's error
  * names internal hosts and ports.
  */
-export function healthRouter(deps: { redis: Redis; db: PrismaClient; logger: Logger }): Router {
+export function healthRouter(deps: { redis: RedisClient; db: PrismaClient; logger: Logger }): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

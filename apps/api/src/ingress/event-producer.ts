@@ -1,6 +1,5 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { acknowledgedKey, eventJobOptions, type Config, type EventJob } from "@aiops/shared";
+import { acknowledgedKey, eventJobOptions, type Config, type EventJob, type RedisClient } from "@aiops/shared";
 import { withTimeout } from "../timeout.js";
 
 export class QueueUnavailableError extends Error {
@@ -17,11 +16,13 @@ export const ENQUEUE_TIMEOUT_MS = 2_000;
  * Whether this request is the first to be acknowledged is decided afterwards by `SET NX`
  * on a marker: the marker is written only once the job exists, so an event is never
  * answered "duplicate" unless it really is in the queue (or was processed from it).
+ * The marker's key (`acknowledgedKey`) starts with QUEUE_PREFIX like the job's keys, so on
+ * a Redis Cluster the job and its marker share the prefix's hash-tag slot.
  */
 export class EventProducer {
   constructor(
     private readonly queue: Queue<EventJob>,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly config: Config,
   ) {}
 
