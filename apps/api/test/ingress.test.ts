@@ -107,7 +107,7 @@ async function signedWithWrongSecrets(make: () => Delivery | Promise<Delivery>):
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startApi({ SLACK_SIGNING_SECRET: `old-slack-secret,${TEST_SECRETS.SLACK_SIGNING_SECRET}` });
+  h = await startApi({ SLACK_SIGNING_SECRET: `old-slack-signing-secret-rotated-out,${TEST_SECRETS.SLACK_SIGNING_SECRET}` });
 });
 afterAll(async () => h.close());
 
