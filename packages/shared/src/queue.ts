@@ -68,3 +68,12 @@ export function createEventsQueue(config: Config, connection: ConnectionOptions)
 export function acknowledgedKey(config: Config, id: string): string {
   return `${config.QUEUE_PREFIX}:ack:${id}`;
 }
+
+/**
+ * Redis key claiming a signed body for the first event id that carried it, for sources
+ * whose event id is not signed. Same prefix as the markers and the queue, so a hash-tagged
+ * prefix keeps them all in one Redis Cluster slot.
+ */
+export function bodyClaimKey(config: Config, source: string, bodyDigest: string): string {
+  return `${config.QUEUE_PREFIX}:ack:body:${source}:${bodyDigest}`;
+}

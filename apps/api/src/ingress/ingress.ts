@@ -1,5 +1,6 @@
 import {
   AppError,
+  bodyDigest,
   eventRecordId,
   type ConfiguredSource,
   type EventJob,
@@ -70,9 +71,12 @@ export class Ingress {
       payload: body,
     };
 
+    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
+    const unsignedId = definition.eventIdSigned ? undefined : { bodyDigest: bodyDigest(rawBody) };
+    let id: string;
     let duplicate: boolean;
     try {
-      ({ duplicate } = await this.options.producer.enqueue(job));
+      ({ id, duplicate } = await this.options.producer.enqueue(job, unsignedId));
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.options.logger.error({ err: error, source: definition.name, eventId: job.id }, "queue unavailable");
@@ -82,9 +86,9 @@ export class Ingress {
     // Every accepted event is recorded in Postgres and counted in /metrics; the log line is
     // for tracing one delivery, at debug, so the hot path does not pay for it by default.
     this.options.logger.debug(
-      { source: definition.name, eventId: job.id, providerEventId, type, providerType, duplicate },
+      { source: definition.name, eventId: id, providerEventId, type, providerType, duplicate },
       duplicate ? "duplicate event" : "event accepted",
     );
-    return duplicate ? { status: 200, body: { id: job.id, duplicate: true } } : { status: 202, body: { id: job.id, duplicate: false } };
+    return duplicate ? { status: 200, body: { id, duplicate: true } } : { status: 202, body: { id, duplicate: false } };
   }
 }

@@ -57,6 +57,8 @@ export const leadSource: SourceDefinition = {
   secretVariable: "LEAD_WEBHOOK_SECRET",
   schema: () => leadFormSchema,
   eventId: ({ headers }) => header(headers, "webhook-id"),
+  // The scheme signs "webhook-id.webhook-timestamp.body".
+  eventIdSigned: true,
   classify: () => ({ type: "lead", providerType: "form.submitted" }),
   sample(seq) {
     const hot = seq % 2 === 0;
