@@ -22,6 +22,8 @@ export const eventJobSchema = z.object({
   type: eventTypeSchema,
   receivedAt: z.iso.datetime(),
   payload: z.unknown(),
+  /** SHA-256 of the signed body, when the source's event id is not signed: see the ingress. */
+  bodyDigest: z.string().optional(),
 });
 export type EventJob = z.infer<typeof eventJobSchema>;
 

@@ -66,11 +66,11 @@ export class EventProducer {
 
   /**
    * Resolves to the event's id and whether it was new; rejects with QueueUnavailableError
-   * when Redis cannot take it. `unsignedId` when the signature does not cover the event id:
-   * the body's SHA-256 then identifies the event too.
+   * when Redis cannot take it. A job with a `bodyDigest` (its event id is not signed) is
+   * identified by its body too.
    */
-  async enqueue(job: EventJob, unsignedId?: { bodyDigest: string }): Promise<Enqueued> {
-    const bodyKey = unsignedId && bodyClaimKey(this.config, job.source, unsignedId.bodyDigest);
+  async enqueue(job: EventJob): Promise<Enqueued> {
+    const bodyKey = job.bodyDigest && bodyClaimKey(this.config, job.source, job.bodyDigest);
     const deadline = Date.now() + ENQUEUE_TIMEOUT_MS;
     const work = async (): Promise<Enqueued> => {
       if (bodyKey) {

@@ -61,6 +61,8 @@ export class Ingress {
     if (!providerEventId || providerEventId.length > MAX_EVENT_ID_LENGTH)
       throw new AppError("invalid_payload", "the event carries no usable event id");
     const { type, providerType } = definition.classify(request);
+    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
+    const digest = definition.eventIdSigned ? undefined : bodyDigest(rawBody);
     const job: EventJob = {
       id: eventRecordId(definition.name, providerEventId),
       source: definition.name,
@@ -69,14 +71,13 @@ export class Ingress {
       type,
       receivedAt: new Date(this.now()).toISOString(),
       payload: body,
+      ...(digest ? { bodyDigest: digest } : {}),
     };
 
-    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
-    const unsignedId = definition.eventIdSigned ? undefined : { bodyDigest: bodyDigest(rawBody) };
     let id: string;
     let duplicate: boolean;
     try {
-      ({ id, duplicate } = await this.options.producer.enqueue(job, unsignedId));
+      ({ id, duplicate } = await this.options.producer.enqueue(job));
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.options.logger.error({ err: error, source: definition.name, eventId: job.id }, "queue unavailable");
