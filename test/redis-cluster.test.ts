@@ -144,7 +144,7 @@ describe("Redis Cluster", () => {
     expect(board.status).toBe(200);
     const { queues } = (await board.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
     expect(queues.find((queue) => queue.name === "events")?.counts.completed).toBeGreaterThanOrEqual(3);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`, { headers: admin })).text();
     expect(metrics).toMatch(/aiops_queue_jobs\{[^}]*queue="events"[^}]*state="completed"[^}]*\} [1-9]/);
   });
 

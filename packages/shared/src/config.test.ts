@@ -19,7 +19,10 @@ describe("configuration", () => {
   });
 
   it("splits secret lists on commas for rotation", () => {
-    expect(parseConfig({ GITHUB_WEBHOOK_SECRET: " new , old ,," }).GITHUB_WEBHOOK_SECRET).toEqual(["new", "old"]);
+    expect(parseConfig({ GITHUB_WEBHOOK_SECRET: " new-secret-16-ch , old-secret-16-ch ,," }).GITHUB_WEBHOOK_SECRET).toEqual([
+      "new-secret-16-ch",
+      "old-secret-16-ch",
+    ]);
   });
 
   it("trusts no proxy by default, and only proxies named by hop count, address, subnet or Express's names", () => {
@@ -88,5 +91,63 @@ describe("configuration", () => {
       expect(hashTag("{}{aiops}")).toBeUndefined();
       expect(hashTag("aiops")).toBeUndefined();
     });
+  });
+});
+
+describe("secret rules", () => {
+  const messageOf = (env: NodeJS.ProcessEnv): string => {
+    try {
+      parseConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error("the configuration was accepted");
+  };
+  const b64 = (bytes: number) => Buffer.alloc(bytes, 7).toString("base64");
+
+  describe.each(["LEAD_WEBHOOK_SECRET", "OUTBOUND_WEBHOOK_SECRET"])("%s (Standard Webhooks)", (variable) => {
+    it.each([
+      ["an empty key", "whsec_"],
+      ["characters outside base64, which decode to nothing", "whsec_!!!!"],
+      ["base64url instead of base64", `whsec_${Buffer.alloc(24, 0xfb).toString("base64url")}`],
+      ["missing padding", `whsec_${b64(25).replace(/=+$/, "")}`],
+      ["a 23-byte key", `whsec_${b64(23)}`],
+      ["a key with a stray space inside", `whsec_${b64(24).slice(0, 8)} ${b64(24).slice(8)}`],
+    ])("refuses %s, on one line naming the variable and not the value", (_why, secret) => {
+      const message = messageOf({ [variable]: secret });
+      expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable}: must (be canonical base64|decode to at least 24 bytes)`));
+      expect(message).not.toContain("\n");
+      expect(message).not.toContain(secret.slice("whsec_".length) || "whsec_!");
+    });
+
+    it("accepts canonical base64 of 24 bytes or more", () => {
+      for (const bytes of [24, 32, 64]) expect(() => parseConfig({ [variable]: `whsec_${b64(bytes)}` })).not.toThrow();
+    });
+  });
+
+  it("accepts an inbound Standard Webhooks secret without the whsec_ prefix, but not an outbound one", () => {
+    expect(parseConfig({ LEAD_WEBHOOK_SECRET: b64(24) }).LEAD_WEBHOOK_SECRET).toEqual([b64(24)]);
+    expect(messageOf({ OUTBOUND_WEBHOOK_SECRET: b64(24) })).toMatch(/OUTBOUND_WEBHOOK_SECRET: must be a Standard Webhooks secret/);
+  });
+
+  it("checks every secret of a rotation list, naming which one is bad", () => {
+    expect(messageOf({ LEAD_WEBHOOK_SECRET: `whsec_${b64(32)},whsec_` })).toMatch(/LEAD_WEBHOOK_SECRET: secret 2 of 2 must be canonical base64/);
+  });
+
+  it.each([
+    ["STRIPE_WEBHOOK_SECRET", 32, `whsec_${"a".repeat(32)}`],
+    ["ZENDESK_WEBHOOK_SECRET", 16, "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="],
+    ["SLACK_SIGNING_SECRET", 32, "8f742231b10e8888abcd99yyyzzz85a5"],
+    ["GITHUB_WEBHOOK_SECRET", 16, "a-user-chosen-secret"],
+    ["SHOPIFY_WEBHOOK_SECRET", 32, "shpss_0123456789abcdef0123456789abcdef"],
+    ["META_APP_SECRET", 32, "0123456789abcdef0123456789abcdef"],
+    ["ADMIN_TOKEN", 24, "Zm9vYmFyYmF6cXV4cXV1eHh5eg"],
+  ] as const)("%s: at least %i characters; a value shaped like the real one passes", (variable, min, real) => {
+    expect(() => parseConfig({ [variable]: real })).not.toThrow();
+    expect(() => parseConfig({ [variable]: "x".repeat(min) })).not.toThrow();
+    expect(messageOf({ [variable]: "x".repeat(min - 1) })).toBe(
+      `Invalid configuration: ${variable}: must be at least ${min} characters${variable === "ADMIN_TOKEN" ? "" : ` (it has ${min - 1})`}`,
+    );
   });
 });

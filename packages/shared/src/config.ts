@@ -1,6 +1,13 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import {
+  DEFAULT_SECRET_MIN_LENGTH,
+  minLengthProblem,
+  SECRET_MIN_LENGTH,
+  secretListProblem,
+  standardWebhooksSecretProblem,
+} from "./secret-rules.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -67,6 +74,15 @@ export function hashTag(key: string): string | undefined {
   return close > open + 1 ? key.slice(open + 1, close) : undefined;
 }
 
+/** A secret list whose every secret passes `problemOf` (see secret-rules.ts). */
+function checkedSecretList(problemOf: (secret: string) => string | undefined) {
+  return secretList.superRefine((secrets, ctx) => {
+    const problem = secretListProblem(secrets, problemOf);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+const hmacSecrets = (min: number = DEFAULT_SECRET_MIN_LENGTH) => checkedSecretList((secret) => minLengthProblem(secret, min));
+
 /**
  * Every variable the platform reads. Parsed once at start: a bad value stops the process
  * with a message that names the variable. Documented in the README's Configuration table.
@@ -84,7 +100,8 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_.{}-]+$/, "may hold only letters, digits, _ . - and a {hash tag}")
     .default("aiops"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
-  ADMIN_TOKEN: optionalText,
+  /** At least 24 characters. */
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(SECRET_MIN_LENGTH.ADMIN_TOKEN, `must be at least ${SECRET_MIN_LENGTH.ADMIN_TOKEN} characters`).optional()),
   /** Failed admin authentications allowed per client address within ADMIN_AUTH_WINDOW_SECONDS; then 429. */
   ADMIN_AUTH_MAX_FAILURES: positiveInt.default(10),
   /** The window over which failed admin authentications are counted, fleet-wide through Redis. */
@@ -157,19 +174,29 @@ export const configSchema = z.object({
 
   SLACK_NOTIFY_WEBHOOK_URL: optionalUrl,
   OUTBOUND_WEBHOOK_URL: optionalUrl,
+  /** `whsec_` + canonical base64 of at least 24 bytes. */
   OUTBOUND_WEBHOOK_SECRET: optionalText.pipe(
-    z.string().startsWith("whsec_", "must be a Standard Webhooks secret (whsec_…)").optional(),
+    z
+      .string()
+      .startsWith("whsec_", "must be a Standard Webhooks secret (whsec_…)")
+      .superRefine((secret, ctx) => {
+        const problem = standardWebhooksSecretProblem(secret);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
   ),
   HUBSPOT_ACCESS_TOKEN: optionalText,
   HUBSPOT_BASE_URL: z.url().default("https://api.hubapi.com"),
 
-  STRIPE_WEBHOOK_SECRET: secretList,
-  LEAD_WEBHOOK_SECRET: secretList,
-  ZENDESK_WEBHOOK_SECRET: secretList,
-  SLACK_SIGNING_SECRET: secretList,
-  GITHUB_WEBHOOK_SECRET: secretList,
-  SHOPIFY_WEBHOOK_SECRET: secretList,
-  META_APP_SECRET: secretList,
+  // Minimum lengths per provider: see secret-rules.ts and the README's Configuration table.
+  STRIPE_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.STRIPE_WEBHOOK_SECRET),
+  /** Standard Webhooks: optional `whsec_` + canonical base64 of at least 24 bytes. */
+  LEAD_WEBHOOK_SECRET: checkedSecretList(standardWebhooksSecretProblem),
+  ZENDESK_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.ZENDESK_WEBHOOK_SECRET),
+  SLACK_SIGNING_SECRET: hmacSecrets(SECRET_MIN_LENGTH.SLACK_SIGNING_SECRET),
+  GITHUB_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.GITHUB_WEBHOOK_SECRET),
+  SHOPIFY_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.SHOPIFY_WEBHOOK_SECRET),
+  META_APP_SECRET: hmacSecrets(SECRET_MIN_LENGTH.META_APP_SECRET),
   META_VERIFY_TOKEN: optionalText,
   META_PAGE_ACCESS_TOKEN: optionalText,
   META_GRAPH_URL: z.url().default("https://graph.facebook.com/v21.0"),
@@ -188,12 +215,18 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** One line naming each bad variable, for the process's last words on stderr (never a secret's value). */
+export function configErrorMessage(problems: ReadonlyArray<{ variable: string; message: string }>): string {
+  return `Invalid configuration: ${problems.map(({ variable, message }) => `${variable}: ${message}`).join("; ")}`;
+}
+
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  throw new ConfigError(
+    configErrorMessage(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message }))),
+  );
 }
 
 /** Reads `.env` from the working directory, if present, without overriding the environment. */

@@ -22,6 +22,8 @@ export const eventJobSchema = z.object({
   type: eventTypeSchema,
   receivedAt: z.iso.datetime(),
   payload: z.unknown(),
+  /** SHA-256 of the signed body, when the source's event id is not signed: see the ingress. */
+  bodyDigest: z.string().optional(),
 });
 export type EventJob = z.infer<typeof eventJobSchema>;
 
@@ -104,4 +106,13 @@ export function redisKey(config: Pick<Config, "QUEUE_PREFIX">, ...parts: string[
 /** Redis key remembering that an event was acknowledged (see the ingress's enqueue). */
 export function acknowledgedKey(config: Pick<Config, "QUEUE_PREFIX">, id: string): string {
   return redisKey(config, "ack", id);
+}
+
+/**
+ * Redis key claiming a signed body for the first event id that carried it, for sources
+ * whose event id is not signed. Same prefix as the markers and the queue, so a hash-tagged
+ * prefix keeps them all in one Redis Cluster slot.
+ */
+export function bodyClaimKey(config: Pick<Config, "QUEUE_PREFIX">, source: string, bodyDigest: string): string {
+  return redisKey(config, "ack", "body", source, bodyDigest);
 }

@@ -13,11 +13,11 @@ import {
   type Config,
   type EventJob,
 } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { TEST_ADMIN_TOKEN, testEnv } from "@aiops/shared/testing";
 import { createApi, type Api, type ApiOptions } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
 
-export const ADMIN_TOKEN = "test-admin-token";
+export const ADMIN_TOKEN = TEST_ADMIN_TOKEN;
 const SOURCE_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
 export interface OpsHarness {
