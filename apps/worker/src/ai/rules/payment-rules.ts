@@ -1,10 +1,11 @@
 import type { PaymentAnalysis } from "../schemas.js";
 import type { PaymentInput } from "../tasks/payment-task.js";
+import { readable } from "./signals.js";
 
 const levels = ["low", "medium", "high"] as const;
 
 export function paymentRules(input: PaymentInput): PaymentAnalysis {
-  const reason = input.failureReason ?? "";
+  const reason = readable(input.failureReason ?? "");
   const reasons: string[] = [];
   let level = 0;
   if (input.status === "disputed") {
