@@ -1,6 +1,6 @@
 import type { LeadAnalysis } from "../schemas.js";
 import type { LeadInput } from "../tasks/lead-task.js";
-import { clamp, countLinks, matching, readable, type Signal } from "./signals.js";
+import { clamp, countLinks, matching, quote, readable, type Signal } from "./signals.js";
 
 const buying: Signal[] = [
   { pattern: /\b(budget|approved|purchase|buy|quote|pricing|contract|invoice us)\b/i, weight: 25, reason: "states buying intent" },
@@ -28,7 +28,7 @@ export function leadRules(input: LeadInput): LeadAnalysis {
   let urgency = 5 + hits.reduce((sum, hit) => sum + hit.weight, 0);
   if (input.company) {
     urgency += 10;
-    reasons.push(`names a company (${input.company})`);
+    reasons.push(`names a company (${quote(input.company)})`);
   }
   if (input.emailDomain && !freeMail.test(input.emailDomain)) {
     urgency += 5;

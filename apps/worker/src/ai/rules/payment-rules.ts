@@ -1,7 +1,7 @@
 import type { PaymentAnalysis } from "../schemas.js";
 import type { PaymentInput } from "../tasks/payment-task.js";
 import { formatMoney } from "../../normalize/money.js";
-import { readable } from "./signals.js";
+import { quote, readable } from "./signals.js";
 
 const levels = ["low", "medium", "high"] as const;
 
@@ -11,13 +11,13 @@ export function paymentRules(input: PaymentInput): PaymentAnalysis {
   let level = 0;
   if (input.status === "disputed") {
     level = 2;
-    reasons.push(`the customer disputed the charge${reason ? ` (${reason})` : ""}`);
+    reasons.push(`the customer disputed the charge${reason ? ` (${quote(reason)})` : ""}`);
   } else if (/fraud|stolen|lost_card|pickup_card/i.test(reason)) {
     level = 2;
     reasons.push("the card was reported lost, stolen or fraudulent");
   } else {
     level = 1;
-    reasons.push(reason ? `the payment failed: ${reason}` : "the payment failed");
+    reasons.push(reason ? `the payment failed: ${quote(reason)}` : "the payment failed");
     const attempt = /attempt (\d+)/.exec(reason);
     if (attempt && Number(attempt[1]) >= 3) {
       level = 2;

@@ -24,19 +24,31 @@ export function clamp(value: number, min = 0, max = 100): number {
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
+/**
+ * Payload text quoted inside a reason, shortened: a reason holds 500 characters at most, and a
+ * company name or failure reason may be longer.
+ */
+export function quote(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 const space = /\s/;
 
 /**
- * Links in a text: `http://` or `https://` followed by something. Counted in one pass; a
- * regular expression that finds "three links" backtracks over the text between them.
+ * Links in a text: `http://` or `https://` and at least one character of address. Counted in
+ * one pass; a regular expression that finds "three links" backtracks over the text between them.
  */
 export function countLinks(text: string): number {
   const lower = text.toLowerCase();
   let links = 0;
-  for (let at = lower.indexOf("http"); at !== -1; at = lower.indexOf("http", at + 4)) {
-    const rest = lower.startsWith("s://", at + 4) ? at + 8 : lower.startsWith("://", at + 4) ? at + 7 : -1;
-    const next = rest === -1 ? undefined : lower[rest];
-    if (next !== undefined && !space.test(next)) links += 1;
+  let at = lower.indexOf("http");
+  while (at !== -1) {
+    const address = lower.startsWith("s://", at + 4) ? at + 8 : lower.startsWith("://", at + 4) ? at + 7 : -1;
+    const next = address === -1 ? undefined : lower[address];
+    const isLink = next !== undefined && !space.test(next);
+    if (isLink) links += 1;
+    // A link's first address character is its own, as the pattern this replaces had it.
+    at = lower.indexOf("http", isLink ? address + 1 : at + 4);
   }
   return links;
 }
