@@ -34,6 +34,7 @@ function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Lo
     baseURL: config.OPENAI_BASE_URL,
     model: config.OPENAI_MODEL,
     timeoutMs: config.AI_TIMEOUT_MS,
+    maxInputChars: config.AI_MAX_INPUT_CHARS,
     maxRetries: config.AI_MAX_RETRIES,
     retryBaseMs: config.AI_RETRY_BASE_MS,
     retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,

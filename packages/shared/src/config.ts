@@ -126,6 +126,8 @@ export const configSchema = z.object({
   AI_RETRY_BASE_MS: positiveInt.default(500),
   /** Longest `retry-after` honoured inside a step; a longer one hands the event back to the queue's backoff. */
   AI_RETRY_MAX_DELAY_MS: positiveInt.default(30_000),
+  /** Most characters of event text sent to the model; longer fields are cut, with a visible marker. */
+  AI_MAX_INPUT_CHARS: positiveInt.default(8000),
   /** USD per million prompt / completion tokens, for models the built-in price list does not know. */
   AI_PRICE_PROMPT_PER_MTOK: z.coerce.number().min(0).optional(),
   AI_PRICE_COMPLETION_PER_MTOK: z.coerce.number().min(0).optional(),

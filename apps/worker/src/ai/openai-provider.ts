@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { AiAnswerError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
+import { capInput } from "./input-cap.js";
 import { strictJsonSchema } from "./json-schema.js";
 import { buildMessages } from "./prompt.js";
 import type { AiAnswer, AiProvider } from "./provider.js";
@@ -13,6 +14,8 @@ export interface OpenAiProviderOptions {
   baseURL?: string;
   model: string;
   timeoutMs: number;
+  /** Most characters of event text in one request (`AI_MAX_INPUT_CHARS`); longer fields are cut with a marker. */
+  maxInputChars: number;
   /** Retries of one request on 429, 5xx, timeouts and connection errors. */
   maxRetries: number;
   retryBaseMs: number;
@@ -53,7 +56,7 @@ export class OpenAiProvider implements AiProvider {
   /** An answer that does not fit the schema is asked for once more, then the step fails for good. */
   async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {
     const usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
-    const messages = buildMessages(task as AiTask<unknown>, input);
+    const messages = buildMessages(task as AiTask<unknown>, capInput(input, this.options.maxInputChars));
     const jsonSchema = strictJsonSchema(task.schema);
     let problem = "";
     let raw = "";
