@@ -2,7 +2,7 @@ import { createDatabase, createWorkerConnection, redisKey, type Config, type Pri
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
-import { OpenAiProvider } from "./ai/openai-provider.js";
+import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
 import { RulesProvider } from "./ai/rules-provider.js";
@@ -29,18 +29,9 @@ export interface WorkerOptions {
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) return new RulesProvider();
-  return new OpenAiProvider({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    model: config.OPENAI_MODEL,
-    timeoutMs: config.AI_TIMEOUT_MS,
-    maxInputChars: config.AI_MAX_INPUT_CHARS,
-    maxRetries: config.AI_MAX_RETRIES,
-    retryBaseMs: config.AI_RETRY_BASE_MS,
-    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
-    beforeRequest: limiter && (() => limiter.acquire()),
-    logger: logger.child({ component: "openai" }),
-  });
+  return new OpenAiProvider(
+    openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
+  );
 }
 
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */

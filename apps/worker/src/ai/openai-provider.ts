@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { Config } from "@aiops/shared";
 import { AiAnswerError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
 import { capInput } from "./input-cap.js";
 import { strictJsonSchema } from "./json-schema.js";
@@ -24,6 +25,25 @@ export interface OpenAiProviderOptions {
   /** Called before every request, retries included: the fleet-wide rate limit. */
   beforeRequest?: () => Promise<void>;
   logger: Logger;
+}
+
+/** The provider's options as the configuration sets them; the worker and `pnpm eval` share this. */
+export function openAiOptionsFrom(
+  config: Config,
+  overrides: { apiKey: string; model?: string; beforeRequest?: () => Promise<void>; logger: Logger },
+): OpenAiProviderOptions {
+  return {
+    apiKey: overrides.apiKey,
+    baseURL: config.OPENAI_BASE_URL,
+    model: overrides.model ?? config.OPENAI_MODEL,
+    timeoutMs: config.AI_TIMEOUT_MS,
+    maxInputChars: config.AI_MAX_INPUT_CHARS,
+    maxRetries: config.AI_MAX_RETRIES,
+    retryBaseMs: config.AI_RETRY_BASE_MS,
+    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
+    beforeRequest: overrides.beforeRequest,
+    logger: overrides.logger,
+  };
 }
 
 interface Usage {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, redactPaths, type Config } from "@aiops/shared";
 import { pino, type Logger } from "pino";
-import { OpenAiProvider } from "../ai/openai-provider.js";
+import { OpenAiProvider, openAiOptionsFrom } from "../ai/openai-provider.js";
 import type { PriceOverride } from "../ai/pricing.js";
 import type { AiProvider } from "../ai/provider.js";
 import { RulesProvider } from "../ai/rules-provider.js";
@@ -123,16 +123,7 @@ function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
 
 function openAi(config: Config, model: string, logger: Logger): OpenAiProvider {
   if (!config.OPENAI_API_KEY) throw new UsageError(`OPENAI_API_KEY is not set: the openai provider (model ${model}) needs it`);
-  return new OpenAiProvider({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    model,
-    timeoutMs: config.AI_TIMEOUT_MS,
-    maxRetries: config.AI_MAX_RETRIES,
-    retryBaseMs: config.AI_RETRY_BASE_MS,
-    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
-    logger: logger.child({ component: "openai" }),
-  });
+  return new OpenAiProvider(openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, model, logger: logger.child({ component: "openai" }) }));
 }
 
 function runnerName(provider: AiProvider, version?: string): string {
