@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the API and the workers (compiled JavaScript, production dependencies only,
 # run as the unprivileged `node` user), and one for migrations. Stages:
 #   build    – every dependency, Prisma client generated, TypeScript compiled with tsc -b
@@ -26,8 +25,13 @@ COPY . .
 RUN pnpm exec prisma generate && pnpm run build
 
 FROM build AS migrate
+# Runs node_modules/.bin directly: `pnpm exec` first checks that the install is current, and as
+# `node` it cannot read the state root's install left, so it tries to reinstall and fails
+# (ERR_PNPM_PACKAGE_MANAGER_REMOVE_MODULES_DIR). The variable keeps that check off for anyone
+# who runs pnpm in this stage anyway.
+ENV pnpm_config_verify_deps_before_run=false
 USER node
-CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec pnpm exec prisma migrate deploy"]
+CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec node_modules/.bin/prisma migrate deploy"]
 
 FROM manifests AS prod-deps
 RUN pnpm install --frozen-lockfile --prod
@@ -54,6 +58,8 @@ COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/api/public apps/api/public
 COPY --from=build /app/apps/worker/package.json apps/worker/
 COPY --from=build /app/apps/worker/dist apps/worker/dist
+# The Compose `setup` one-shot: writes a .env with fresh secrets (plain Node.js, no packages).
+COPY --from=build /app/scripts/setup.mjs /app/scripts/env-file.mjs scripts/
 USER node
 EXPOSE 3000
 # The API by default; the worker service runs apps/worker/dist/main.js from the same image.
