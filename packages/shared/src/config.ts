@@ -125,9 +125,13 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
+/**
+ * Parses the environment; throws a ConfigError naming every bad variable. A variable set to
+ * an empty string counts as unset, as `${NAME:-}` in docker-compose.yml passes it.
+ */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const given = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === "" ? undefined : value]));
+  const result = configSchema.safeParse(given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
