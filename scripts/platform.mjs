@@ -151,8 +151,10 @@ function vitest(pnpm, name, argv) {
     stdio: "inherit",
   });
   if (existsSync(report)) {
-    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, "utf8"));
-    process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
+    const { numPassedTests, numFailedTests, numFailedTestSuites, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, "utf8"));
+    // A hook that fails (a suite's set-up) fails no test by itself: count its files as failed.
+    const failed = numFailedTests > 0 || result.status === 0 ? numFailedTests : Math.max(numFailedTestSuites, 1);
+    process.stdout.write(`\ntests: ${numPassedTests} passed, ${failed} failed, ${numPendingTests + numTodoTests} skipped\n`);
   }
   return result.status ?? 1;
 }
@@ -194,6 +196,23 @@ const commands = {
     const pnpm = prepareTests();
     step("running the fault suite: the platform's processes killed, Redis restarted, Postgres and the AI cut off");
     process.exit(vitest(pnpm, "faults", ["--config", "test/faults/vitest.config.ts", ...args]));
+  },
+  /** docker-compose.yml run for real: an engine first, then test/compose (docs/operations.md). */
+  "test:compose"() {
+    const pnpm = ensureInstalled();
+    step("getting a container engine, Compose and the base images (scripts/container-engine.sh)");
+    const engine = spawnSync("bash", [join(root, "scripts", "container-engine.sh")], { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    if (engine.status === 3) {
+      // Only where no engine can be had at all: said plainly, and counted as skipped below.
+      step("the compose suite is SKIPPED: no container engine on this machine (the reason is above)");
+      process.env.AIOPS_COMPOSE = "";
+    } else if (engine.status === 0) {
+      process.env.AIOPS_COMPOSE = engine.stdout.trim().split("\n").pop();
+      step(`building and running docker-compose.yml with ${process.env.AIOPS_COMPOSE}`);
+    } else {
+      throw new Error(`scripts/container-engine.sh failed (exit ${engine.status ?? engine.signal})`);
+    }
+    process.exit(vitest(pnpm, "compose", ["--config", "test/compose/vitest.config.ts", ...args]));
   },
   /** The bad-input suites alone; FUZZ_RUNS and FUZZ_SEED tune them (docs/fuzzing.md). */
   "test:fuzz"() {
