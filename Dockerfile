@@ -13,14 +13,20 @@ ENV CI=true
 RUN npm install --global "pnpm@${PNPM_VERSION}" && npm cache clean --force
 WORKDIR /app
 
-FROM base AS manifests
-COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+# Every package the lockfile names, downloaded once into pnpm's store: the two installs below
+# (all dependencies, production ones) then take them from there instead of the network.
+FROM base AS store
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+
+FROM store AS manifests
+COPY package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/shared/package.json packages/shared/
 
 FROM manifests AS build
-RUN pnpm install --frozen-lockfile
+RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm exec prisma generate && pnpm run build
 
@@ -34,7 +40,7 @@ USER node
 CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec node_modules/.bin/prisma migrate deploy"]
 
 FROM manifests AS prod-deps
-RUN pnpm install --frozen-lockfile --prod
+RUN pnpm install --frozen-lockfile --offline --prod
 # Trims 239 MB to 78 MB: source maps, Prisma runtimes for other databases, and the peers pnpm
 # adds for @prisma/client (its CLI, engines, TypeScript) that only generate and migrate use.
 RUN find node_modules/.pnpm -name '*.map' -delete \
