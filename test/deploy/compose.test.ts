@@ -121,6 +121,11 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("builds without a registry: no `# syntax=` frontend for BuildKit to fetch", () => {
+    const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
+    expect(dockerfile).not.toMatch(/^#\s*syntax\s*=/im);
+  });
+
   it("builds stages the Dockerfile defines, running as a non-root user", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
     const stages = new Map<string, string>();
