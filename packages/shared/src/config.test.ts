@@ -18,6 +18,12 @@ describe("configuration", () => {
     expect(config.OPENAI_API_KEY).toBeUndefined();
   });
 
+  it("takes a variable set to an empty string as unset, as Compose's `${NAME:-}` passes it", () => {
+    const empty = Object.fromEntries(Object.keys(parseConfig({})).map((name) => [name, ""]));
+    expect(parseConfig(empty)).toEqual(parseConfig({}));
+    expect(parseConfig({ AI_PRICE_PROMPT_PER_MTOK: " " }).AI_PRICE_PROMPT_PER_MTOK).toBeUndefined();
+  });
+
   it("splits secret lists on commas for rotation", () => {
     expect(parseConfig({ GITHUB_WEBHOOK_SECRET: " new-secret-16-ch , old-secret-16-ch ,," }).GITHUB_WEBHOOK_SECRET).toEqual([
       "new-secret-16-ch",

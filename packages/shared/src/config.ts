@@ -222,9 +222,13 @@ export function configErrorMessage(problems: ReadonlyArray<{ variable: string; m
   return `Invalid configuration: ${problems.map(({ variable, message }) => `${variable}: ${message}`).join("; ")}`;
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
+/**
+ * Parses the environment; throws a ConfigError naming every bad variable. A variable set to
+ * an empty string counts as unset, as `${NAME:-}` in docker-compose.yml passes it.
+ */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const given = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === "" ? undefined : value]));
+  const result = configSchema.safeParse(given);
   if (result.success) return result.data;
   throw new ConfigError(
     configErrorMessage(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message }))),
