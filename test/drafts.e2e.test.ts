@@ -4,6 +4,7 @@ import { createApi, type Api } from "@aiops/api";
 import { builtInSources, createDatabase, createLogger, signedRequest, slackScheme, type Config, type Draft, type PrismaClient } from "@aiops/shared";
 import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
+import { WorkerProcess } from "../apps/worker/test/support/worker-process.js";
 import { FakeGitHub, FakeSlackApi, FakeSlackWebhook, FakeSmtpServer, FakeZendesk } from "@aiops/worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -24,8 +25,8 @@ interface Platform {
   url: string;
 }
 
-async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
-  const { config, env } = testConfig({
+function platformEnv(overrides: Record<string, string> = {}) {
+  return testConfig({
     WORKER_METRICS_PORT: "0",
     JOB_BACKOFF_MS: "50",
     ZENDESK_BASE_URL: zendesk.url,
@@ -40,6 +41,10 @@ async function startPlatform(overrides: Record<string, string> = {}): Promise<Pl
     MAIL_FROM: "Support <support@example.com>",
     ...overrides,
   });
+}
+
+async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
+  const { config, env } = platformEnv(overrides);
   const api = createApi(config, { logger, env });
   const port = await api.listen(0, "127.0.0.1");
   const worker = createWorker(config, { logger });
@@ -199,6 +204,27 @@ describe("drafts reviewed in the admin API, sent once", () => {
     expect(sent.channelMessageId).toBe(mails[0]!.messageId);
   });
 
+  it("retries an email the SMTP server refused for now, with the same Message-ID", async () => {
+    const { draft, body } = await draftFor(p, "new-lead");
+    smtp.failures.push(451);
+    await admin(p, `/drafts/${draft.id}/approve`, { method: "POST" });
+    expect(await settled(p, draft.id)).toMatchObject({ status: "sent", sendAttempts: 2 });
+    const mails = smtp.mails.filter((m) => m.to.includes(body.email.toLowerCase()));
+    expect(mails.map((m) => m.messageId)).toEqual([`<draft-${draft.id}@example.com>`]);
+  });
+
+  it("pages through drafts newest first, and refuses a bad filter", async () => {
+    const first = await admin(p, "/drafts?limit=2");
+    expect(first.status).toBe(200);
+    expect(first.body.drafts).toHaveLength(2);
+    const second = await admin(p, `/drafts?limit=2&cursor=${first.body.nextCursor}`);
+    const all = [...first.body.drafts, ...second.body.drafts];
+    expect(new Set(all.map((d: any) => d.id)).size).toBe(all.length);
+    const times = all.map((d: any) => d.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect((await admin(p, "/drafts?status=maybe")).status).toBe(400);
+  });
+
   it("answers 409 channel_not_configured for a draft with nowhere to go, and 404 for no draft", async () => {
     const { draft } = await draftFor(p, "payment", (b) => {
       b.type = "payment_intent.payment_failed";
@@ -275,3 +301,40 @@ describe("AUTO_SEND", () => {
     expect(zendesk.ticket(other.body.detail.id).comments.filter((c) => c.public)).toHaveLength(0);
   });
 });
+
+describe("a sender killed mid-send", () => {
+  it("delivers once: the worker that takes the job over finds the comment the dead one posted", async () => {
+    // The drafts job runs in a worker process of its own, killed while GitHub holds its request.
+    const first = await startPlatform({ JOB_LOCK_MS: "1000" });
+    const { draft, body } = await draftFor(first, "github");
+    await first.worker.close();
+    const child = new WorkerProcess({ ...platformEnv().env, ...pick(first.config), JOB_LOCK_MS: "1000" });
+    let replacement: FleetWorker | undefined;
+    try {
+      await child.ready();
+      github.faults.push("hang");
+      expect((await admin(first, `/drafts/${draft.id}/approve`, { method: "POST" })).status).toBe(202);
+      const comments = github.issue("acme/widgets", body.issue.number).comments;
+      await expect.poll(() => comments.length, { timeout: 15_000 }).toBe(1);
+      child.kill("SIGKILL");
+      await child.exited;
+      expect((await first.db.draft.findUniqueOrThrow({ where: { id: draft.id } })).status).toBe("approved");
+
+      replacement = createWorker(first.config, { logger });
+      await replacement.start();
+      expect(await settled(first, draft.id)).toMatchObject({ status: "sent", sendAttempts: 2 });
+      expect(comments).toHaveLength(1);
+      expect(github.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/${body.issue.number}/comments`))).toHaveLength(1);
+    } finally {
+      child.kill("SIGKILL");
+      await replacement?.close();
+      await first.api.close();
+      await first.db.$disconnect();
+    }
+  }, 60_000);
+});
+
+/** The variables a second process needs to share the platform's queues and database. */
+function pick(config: Config): Record<string, string> {
+  return { QUEUE_PREFIX: config.QUEUE_PREFIX, DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, WORKER_METRICS_PORT: "0" };
+}

@@ -3,10 +3,10 @@ import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
 
 /**
  * What a fake does to the next write requests: `fail` refuses without acting (a 5xx before
- * the work), `lose` acts and then answers 500 (the work done, the answer lost, as when the
- * caller dies between the request and storing its result).
+ * the work), `lose` acts and then answers 500 (the work done, the answer lost), `hang` acts
+ * and never answers (the caller is to be killed while it waits).
  */
-export type WriteFault = "fail" | "lose";
+export type WriteFault = "fail" | "lose" | "hang";
 
 abstract class FakeSaas extends FakeService {
   readonly faults: WriteFault[] = [];
@@ -25,6 +25,7 @@ abstract class FakeSaas extends FakeService {
       return false;
     }
     act();
+    if (fault === "hang") return false;
     if (fault === "lose") {
       sendJson(response, 500, { error: "scripted: done, answer lost" });
       return false;
