@@ -223,6 +223,13 @@ describe("drafts reviewed in the admin API, sent once", () => {
     const times = all.map((d: any) => d.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
     expect((await admin(p, "/drafts?status=maybe")).status).toBe(400);
+    expect((await fetch(`${p.url}/admin/drafts`)).status).toBe(401);
+    // Basic auth is what a browser replays by itself: a cross-site approval is refused.
+    const crossSite = await fetch(`${p.url}/admin/drafts/${all[0].id}/approve`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`eve:${TEST_ADMIN_TOKEN}`).toString("base64")}`, origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
   });
 
   it("answers 409 channel_not_configured for a draft with nowhere to go, and 404 for no draft", async () => {

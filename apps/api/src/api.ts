@@ -69,7 +69,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
   const drafts = new DraftDesk({ db, queue: draftsQueue, config, logger: logger.child({ component: "drafts" }) });
   const metrics = options.metrics ?? new IngressMetrics();
   registerQueueMetrics(metrics.registry, {
-    queues: [queue, maintenance],
+    queues: [queue, draftsQueue, maintenance],
     eventCounts: (options.eventCounts ?? eventCountsQuery)(db),
     logger: logger.child({ component: "metrics" }),
   });
