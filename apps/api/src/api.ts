@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { Queue } from "bullmq";
 import type { Express } from "express";
 import {
+  DRAFTS_QUEUE,
   MAINTENANCE_QUEUE,
   createDatabase,
   createEventsQueue,
@@ -9,11 +10,13 @@ import {
   loadSources,
   redisKey,
   type Config,
+  type DraftJob,
   type Logger,
   type PrismaClient,
 } from "@aiops/shared";
 import { adminRouter } from "./admin/admin-router.js";
 import { adminAuth } from "./admin/auth.js";
+import { DraftDesk } from "./admin/draft-desk.js";
 import { AuthFailureLimiter } from "./admin/auth-limiter.js";
 import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
@@ -21,6 +24,7 @@ import { metricsRouter } from "./http/metrics-route.js";
 import { EventProducer } from "./ingress/event-producer.js";
 import { Ingress } from "./ingress/ingress.js";
 import { metaHandshakeRouter } from "./ingress/meta-handshake.js";
+import { slackInteractionsRouter } from "./slack/interactions.js";
 import { webhookHttpHandler } from "./ingress/webhook-http.js";
 import { IngressMetrics } from "./metrics.js";
 import { eventCountsQuery, registerQueueMetrics, type EventCount } from "./queue-metrics.js";
@@ -59,10 +63,13 @@ export function createApi(config: Config, options: ApiOptions): Api {
   // Only read here (Bull Board, metrics); the worker fleet schedules and runs its jobs.
   const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
   maintenance.on("error", (error) => logger.warn({ err: error }, "maintenance queue error"));
+  const draftsQueue = new Queue<DraftJob>(DRAFTS_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
+  draftsQueue.on("error", (error) => logger.warn({ err: error }, "drafts queue error"));
   const db = createDatabase(config.DATABASE_URL);
+  const drafts = new DraftDesk({ db, queue: draftsQueue, config, logger: logger.child({ component: "drafts" }) });
   const metrics = options.metrics ?? new IngressMetrics();
   registerQueueMetrics(metrics.registry, {
-    queues: [queue, maintenance],
+    queues: [queue, draftsQueue, maintenance],
     eventCounts: (options.eventCounts ?? eventCountsQuery)(db),
     logger: logger.child({ component: "metrics" }),
   });
@@ -88,7 +95,8 @@ export function createApi(config: Config, options: ApiOptions): Api {
       // The public port faces the internet for webhooks: its metrics need the admin token.
       metricsRouter(metrics.registry, [auth]),
       metaHandshakeRouter(config.META_VERIFY_TOKEN),
-      adminRouter({ config, db, queue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }), auth }),
+      slackInteractionsRouter({ config, drafts, logger: logger.child({ component: "slack-interactions" }) }),
+      adminRouter({ config, db, queue, drafts, draftsQueue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }), auth }),
     ],
     logger,
     { trustProxy: config.TRUST_PROXY },
@@ -128,6 +136,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
         await Promise.all([server, metricsServer].map((each) => (each ? drain(each) : undefined)));
         await queue.close().catch(() => undefined);
         await maintenance.close().catch(() => undefined);
+        await draftsQueue.close().catch(() => undefined);
         redis.disconnect();
         await db.$disconnect();
       })();

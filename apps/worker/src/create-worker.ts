@@ -1,4 +1,15 @@
-import { createDatabase, createWorkerConnection, redisKey, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
+import {
+  createDatabase,
+  createWorkerConnection,
+  DRAFTS_QUEUE,
+  redisKey,
+  type Config,
+  type DraftChannel as ChannelName,
+  type DraftJob,
+  type PrismaClient,
+  type RedisClient,
+} from "@aiops/shared";
+import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
@@ -7,7 +18,14 @@ import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
-import { enabledConnectors } from "./connectors/registry.js";
+import { enabledConnectors, writeBackApis } from "./connectors/registry.js";
+import type { DraftChannel } from "./drafts/channels/channel.js";
+import { EmailChannel } from "./drafts/channels/email-channel.js";
+import { GitHubReplyChannel } from "./drafts/channels/github-channel.js";
+import { SlackReplyChannel } from "./drafts/channels/slack-channel.js";
+import { ZendeskReplyChannel } from "./drafts/channels/zendesk-channel.js";
+import { DraftDispatch } from "./drafts/draft-dispatch.js";
+import { DraftSender } from "./drafts/draft-sender.js";
 import { Crm } from "./crm/crm.js";
 import { EventProcessor } from "./events/event-processor.js";
 import { FleetWorker } from "./fleet-worker.js";
@@ -34,6 +52,22 @@ function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Lo
   );
 }
 
+/** The channels approved drafts can be sent through: those whose variables are set. */
+function draftChannels(config: Config): { channels: Partial<Record<ChannelName, DraftChannel>>; email?: EmailChannel } {
+  const apis = writeBackApis(config);
+  const email =
+    config.SMTP_URL && config.MAIL_FROM ? new EmailChannel({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.CONNECTOR_TIMEOUT_MS }) : undefined;
+  return {
+    channels: {
+      ...(apis.zendesk ? { zendesk: new ZendeskReplyChannel(apis.zendesk) } : {}),
+      ...(apis.github ? { github: new GitHubReplyChannel(apis.github) } : {}),
+      ...(apis.slack ? { slack: new SlackReplyChannel(apis.slack) } : {}),
+      ...(email ? { email } : {}),
+    },
+    ...(email ? { email } : {}),
+  };
+}
+
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
 export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
   const logger = options.logger.child({ component: "worker" });
@@ -54,21 +88,26 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
     logger,
   });
+  const connection = createWorkerConnection(config);
+  connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  const draftsQueue = new Queue<DraftJob>(DRAFTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+  draftsQueue.on("error", (error) => logger.warn({ err: error }, "drafts queue error"));
+  const { channels, email } = draftChannels(config);
   const processor = new EventProcessor({
     db,
     ai,
     crm: options.crm ?? new Crm(),
     connectors: options.connectors ?? enabledConnectors(config),
     meta: new MetaGraph({ accessToken: config.META_PAGE_ACCESS_TOKEN, baseUrl: config.META_GRAPH_URL, timeoutMs: config.CONNECTOR_TIMEOUT_MS }),
+    drafts: new DraftDispatch(config, draftsQueue),
     metrics,
     logger,
   });
   logger.info({ provider: provider.name, model: provider.model }, "AI provider");
-  const connection = createWorkerConnection(config);
-  connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
   return new FleetWorker({
     config,
     processor,
+    drafts: { sender: new DraftSender({ db, channels, logger: logger.child({ component: "drafts" }) }), queue: draftsQueue, close: () => email?.close() },
     connection,
     redis,
     db,

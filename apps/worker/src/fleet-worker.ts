@@ -1,5 +1,6 @@
-import { EVENTS_QUEUE, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
-import { Worker } from "bullmq";
+import { DRAFTS_QUEUE, EVENTS_QUEUE, type Config, type DraftJob, type PrismaClient, type RedisClient } from "@aiops/shared";
+import { Worker, type Queue } from "bullmq";
+import type { DraftSender } from "./drafts/draft-sender.js";
 import type { Logger } from "pino";
 import type { EventProcessor } from "./events/event-processor.js";
 import type { MetricsServer } from "./metrics-server.js";
@@ -7,6 +8,8 @@ import type { MetricsServer } from "./metrics-server.js";
 export interface FleetWorkerDeps {
   config: Config;
   processor: EventProcessor;
+  /** Sends approved drafts (the drafts queue); `queue` is the one pipelines add AUTO_SEND drafts to. */
+  drafts: { sender: DraftSender; queue: Queue<DraftJob>; close(): void };
   /** Blocking connection for BullMQ (`maxRetriesPerRequest: null`). */
   connection: RedisClient;
   /** Other connections this worker owns (the rate limiter's), closed after the queue. */
@@ -21,6 +24,7 @@ export interface FleetWorkerDeps {
 /** One worker process's consumer of the events queue, with its metrics endpoint. */
 export class FleetWorker {
   private worker: Worker | undefined;
+  private draftWorker: Worker | undefined;
   private closing: Promise<void> | undefined;
   /** The metrics endpoint's port once started (0 when off). */
   metricsPort = 0;
@@ -56,7 +60,30 @@ export class FleetWorker {
     this.worker = worker;
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped"));
     await worker.waitUntilReady();
+    await this.startDraftWorker();
     logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, metricsPort: this.metricsPort }, "worker started");
+  }
+
+  /** The consumer of the drafts queue: few jobs, each a request to a channel. */
+  private async startDraftWorker(): Promise<void> {
+    const { config, connection, logger, drafts } = this.deps;
+    const worker = new Worker(DRAFTS_QUEUE, (job) => drafts.sender.process(job), {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: Math.min(config.WORKER_CONCURRENCY, 10),
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: config.JOB_LOCK_MS,
+      maxStalledCount: config.JOB_ATTEMPTS,
+      autorun: false,
+    });
+    worker.on("error", (error) => logger.error({ err: error }, "drafts worker error"));
+    worker.on("failed", (job, error) => {
+      if (job && /stalled/i.test(error.message))
+        void drafts.sender.failedOutside(String(job.data.draftId), error.message).catch((err: unknown) => logger.error({ err }, "could not mark a stalled draft"));
+    });
+    this.draftWorker = worker;
+    void worker.run().catch((error: unknown) => logger.error({ err: error }, "drafts worker stopped"));
+    await worker.waitUntilReady();
   }
 
   /** Stops taking jobs, waits for those in flight, then closes connections. Idempotent. */
@@ -66,6 +93,9 @@ export class FleetWorker {
       const guard = (name: string, work: () => Promise<unknown>) =>
         work().catch((error: unknown) => logger.warn({ err: error, step: name }, "close step failed"));
       if (this.worker) await guard("worker", () => this.worker!.close());
+      if (this.draftWorker) await guard("drafts worker", () => this.draftWorker!.close());
+      await guard("drafts queue", () => this.deps.drafts.queue.close());
+      await guard("email", async () => this.deps.drafts.close());
       await guard("metrics", async () => this.deps.metricsServer?.close());
       for (const redis of [this.deps.connection, ...this.deps.redis]) await guard("redis", () => redis.quit());
       if (this.deps.ownsDb) await guard("database", () => this.deps.db.$disconnect());

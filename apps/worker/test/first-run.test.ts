@@ -62,7 +62,10 @@ describe("an event's first run in one statement", () => {
     ]);
     expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v1" });
     const contact = await h.db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email }, include: { activities: true } });
-    expect(steps[1]!.output).toEqual({ contactId: contact.id });
+    // The drafted reply is stored by the same statement, waiting for review.
+    const draft = await h.db.draft.findUniqueOrThrow({ where: { eventId: event.id } });
+    expect(draft).toMatchObject({ type: "lead", kind: "lead:hot", channel: "email", status: "pending", recipient: contact.email });
+    expect(steps[1]!.output).toEqual({ contactId: contact.id, draftId: draft.id, draftStatus: "pending" });
     expect(contact).toMatchObject({ category: "hot" });
     expect(contact.activities.map((a) => [a.kind, a.eventId])).toEqual([["lead", event.id]]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, hashTag, parseConfig } from "./config.js";
+import { autoSends, ConfigError, hashTag, parseConfig } from "./config.js";
 
 describe("configuration", () => {
   it("fills the documented defaults from an empty environment", () => {
@@ -59,6 +59,14 @@ describe("configuration", () => {
 
   it("refuses a request timeout below the headers timeout", () => {
     expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "1000" })).toThrow(/HTTP_REQUEST_TIMEOUT_MS: must not be below/);
+  });
+
+  it("parses AUTO_SEND into the kinds it names, empty by default, and refuses a malformed one", () => {
+    expect(parseConfig({}).AUTO_SEND).toEqual([]);
+    const config = parseConfig({ AUTO_SEND: "lead:hot, ticket:low,payment:*" });
+    expect(config.AUTO_SEND).toEqual(["lead:hot", "ticket:low", "payment:*"]);
+    expect([autoSends(config, "lead", "hot"), autoSends(config, "lead", "warm"), autoSends(config, "payment", "disputed")]).toEqual([true, false, true]);
+    expect(() => parseConfig({ AUTO_SEND: "lead:hot,everything" })).toThrow(/AUTO_SEND: "everything" is not/);
   });
 
   it("treats empty values as unset", () => {

@@ -44,6 +44,27 @@ const secretList = z
       .filter((secret) => secret.length > 0),
   );
 
+/** `type:kind` pairs (`lead:hot`, `payment:*`): the kinds of draft sent without review. */
+const autoSend = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const kinds: string[] = [];
+    for (const entry of (value ?? "").split(",").map((item) => item.trim().toLowerCase()).filter(Boolean)) {
+      if (!/^(lead|ticket|payment):([a-z-]+|\*)$/.test(entry)) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not lead:<category>, ticket:<priority>, payment:<status> or <type>:*` });
+        continue;
+      }
+      kinds.push(entry);
+    }
+    return kinds;
+  });
+
+/** Whether AUTO_SEND names a draft's kind (`type:kind`, or `type:*`). */
+export function autoSends(config: Pick<Config, "AUTO_SEND">, type: string, kind: string): boolean {
+  return config.AUTO_SEND.includes(`${type}:${kind}`) || config.AUTO_SEND.includes(`${type}:*`);
+}
+
 /** `host:port,host:port,…`, parsed into the seed nodes ioredis's Cluster starts from. */
 const clusterNodes = z
   .string()
@@ -189,6 +210,24 @@ export const configSchema = z.object({
   ),
   HUBSPOT_ACCESS_TOKEN: optionalText,
   HUBSPOT_BASE_URL: z.url().default("https://api.hubapi.com"),
+  /** `https://acme.zendesk.com`: with ZENDESK_EMAIL and ZENDESK_API_TOKEN, Zendesk tickets get their triage and approved replies. */
+  ZENDESK_BASE_URL: optionalUrl,
+  /** The Zendesk agent the API token belongs to. */
+  ZENDESK_EMAIL: optionalText,
+  /** A Zendesk API token (Admin Center, Apps and integrations, Zendesk API). */
+  ZENDESK_API_TOKEN: optionalText,
+  /** A GitHub token allowed `issues:write`: opened issues get labels, approved replies become comments. */
+  GITHUB_TOKEN: optionalText,
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+  /** A Slack bot token (`chat:write`, `reactions:write`): messages get a priority reaction, approved replies go in their thread. */
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_API_URL: z.url().default("https://slack.com/api"),
+  /** `smtp://user:pass@host:587` (or `smtps://`): approved replies to leads and paying customers are emailed. */
+  SMTP_URL: optionalUrl,
+  /** The From address of those emails, e.g. `Support <support@example.com>`. */
+  MAIL_FROM: optionalText,
+  /** Kinds of draft sent without review: `lead:hot,ticket:low,payment:*` (type:category, type:priority, type:status); empty: none. */
+  AUTO_SEND: autoSend,
 
   // Minimum lengths per provider: see secret-rules.ts and the README's Configuration table.
   STRIPE_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.STRIPE_WEBHOOK_SECRET),

@@ -12,6 +12,7 @@ export const errorStatus = {
   unknown_source: 404,
   not_found: 404,
   conflict: 409,
+  channel_not_configured: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

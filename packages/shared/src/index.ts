@@ -1,5 +1,6 @@
 export * from "./config.js";
 export * from "./db.js";
+export * from "./drafts.js";
 export * from "./group-commit.js";
 export * from "./errors.js";
 export * from "./event-id.js";

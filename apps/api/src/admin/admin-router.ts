@@ -1,9 +1,10 @@
 import { fileURLToPath } from "node:url";
 import express, { type RequestHandler, type Router } from "express";
 import type { Queue } from "bullmq";
-import type { Config, EventJob, Logger, PrismaClient } from "@aiops/shared";
+import type { Config, DraftJob, EventJob, Logger, PrismaClient } from "@aiops/shared";
 import { adminRoutes } from "./admin-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
+import type { DraftDesk } from "./draft-desk.js";
 import { EventReader } from "./event-reader.js";
 import { Replayer } from "./replayer.js";
 import { routerFor } from "./routes.js";
@@ -20,6 +21,9 @@ export interface AdminDeps {
   config: Config;
   db: PrismaClient;
   queue: Queue<EventJob>;
+  /** Drafts under review; approved ones go to `draftsQueue`. */
+  drafts: DraftDesk;
+  draftsQueue: Queue<DraftJob>;
   /** Shown in Bull Board beside the events queue. */
   otherQueues: readonly Queue[];
   logger: Logger;
@@ -35,8 +39,8 @@ export function adminRouter(deps: AdminDeps): Router {
 
   // First, so that refusals (401, 403, 429) carry the headers too.
   router.use("/admin", adminSecurityHeaders, deps.auth);
-  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer })));
-  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
+  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts })));
+  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, deps.draftsQueue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
 
   const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });
   router.get(["/admin", "/admin/"], (_req, res) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
+import { approveBodySchema, draftListQuerySchema, rejectBodySchema, type DraftDesk } from "./draft-desk.js";
 import type { EventReader } from "./event-reader.js";
 import { listQuerySchema } from "./event-reader.js";
 import type { Replayer } from "./replayer.js";
@@ -18,9 +19,29 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: { reader: EventReader; replayer: Replayer }): Route[] {
-  const { reader, replayer } = deps;
+export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk }): Route[] {
+  const { reader, replayer, drafts } = deps;
   return [
+    {
+      method: "get",
+      path: "/drafts",
+      handle: async ({ query }) => ({ status: 200, body: await drafts.list(parse(draftListQuerySchema, query, "query")) }),
+    },
+    {
+      method: "get",
+      path: "/drafts/:id",
+      handle: async ({ params }) => ({ status: 200, body: await drafts.get(params.id ?? "") }),
+    },
+    {
+      method: "post",
+      path: "/drafts/:id/approve",
+      handle: ({ params, body, actor }) => drafts.approve(params.id ?? "", parse(approveBodySchema, body ?? {}, "body"), actor),
+    },
+    {
+      method: "post",
+      path: "/drafts/:id/reject",
+      handle: ({ params, body, actor }) => drafts.reject(params.id ?? "", parse(rejectBodySchema, body ?? {}, "body"), actor),
+    },
     {
       method: "get",
       path: "/events",

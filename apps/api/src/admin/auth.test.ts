@@ -9,7 +9,7 @@ describe("presentedToken", () => {
   });
 
   it("reads the basic-auth password, whatever the user name, colons included", () => {
-    expect(presentedToken(basic("admin", "s3:cret"))).toEqual({ token: "s3:cret", scheme: "basic" });
+    expect(presentedToken(basic("admin", "s3:cret"))).toEqual({ token: "s3:cret", scheme: "basic", user: "admin" });
   });
 
   it("reads nothing from other schemes or malformed values", () => {

@@ -12,15 +12,15 @@ function sameSecret(expected: string, received: string): boolean {
   return timingSafeEqual(digest(expected), digest(received));
 }
 
-/** The presented token: a bearer token, or the password of basic auth (any user name). */
-export function presentedToken(authorization: string | undefined): { token: string; scheme: "bearer" | "basic" } | undefined {
+/** The presented token: a bearer token, or the password of basic auth (any user name, kept as `user`). */
+export function presentedToken(authorization: string | undefined): { token: string; scheme: "bearer" | "basic"; user?: string } | undefined {
   if (!authorization) return undefined;
   const [scheme = "", value = ""] = authorization.trim().split(/\s+/, 2);
   if (scheme.toLowerCase() === "bearer" && value) return { token: value, scheme: "bearer" };
   if (scheme.toLowerCase() !== "basic" || !value) return undefined;
   const decoded = Buffer.from(value, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  return colon < 0 ? undefined : { token: decoded.slice(colon + 1), scheme: "basic" };
+  return colon < 0 ? undefined : { token: decoded.slice(colon + 1), scheme: "basic", user: decoded.slice(0, colon) };
 }
 
 /**
@@ -48,6 +48,8 @@ export function adminAuth(adminToken: string | undefined, limiter: AuthFailureLi
     }
     if (presented.scheme === "basic" && !["GET", "HEAD", "OPTIONS"].includes(req.method) && !isSameOrigin(req.headers))
       throw new AppError("forbidden", "cross-site requests cannot change anything");
+    // Who decides a draft: the basic-auth user name, or "token" for the bearer token (or a blank name).
+    res.locals.adminActor = presented.scheme === "basic" && presented.user?.trim() ? presented.user.trim().slice(0, 200) : "token";
     next();
   };
 }

@@ -6,6 +6,8 @@ export interface RouteInput {
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
+  /** Who is asking: the basic-auth user name, or "token" (see `adminAuth`). */
+  actor: string;
 }
 
 /** One route of a declarative table: the handler knows nothing of Express. */
@@ -24,6 +26,7 @@ export function routerFor(routes: readonly Route[]): Router {
         params: req.params as Record<string, string>,
         query: req.query as Record<string, unknown>,
         body: req.body as unknown,
+        actor: typeof res.locals.adminActor === "string" ? res.locals.adminActor : "token",
       });
       send(res, result);
     });

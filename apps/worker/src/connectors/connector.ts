@@ -2,11 +2,17 @@ import type { EventJob } from "@aiops/shared";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 
+/** The event's drafted reply, when it has one: its id and status when the CRM step stored it. */
+export interface DraftRef {
+  draftId?: string | undefined;
+  draftStatus?: string | undefined;
+}
+
 /** What a pipeline decided about an event: the record, the AI's analysis and the CRM ids. */
 export type Outcome =
-  | { type: "lead"; lead: Lead; analysis: LeadAnalysis; crm: { contactId: string } }
-  | { type: "ticket"; ticket: Ticket; analysis: TicketAnalysis; crm: { ticketId: string; contactId?: string } }
-  | { type: "payment"; payment: Payment; analysis?: PaymentAnalysis; crm: { paymentId: string; contactId?: string } };
+  | { type: "lead"; lead: Lead; analysis: LeadAnalysis; crm: { contactId: string } & DraftRef }
+  | { type: "ticket"; ticket: Ticket; analysis: TicketAnalysis; crm: { ticketId: string; contactId?: string | undefined } & DraftRef }
+  | { type: "payment"; payment: Payment; analysis?: PaymentAnalysis | undefined; crm: { paymentId: string; contactId?: string | undefined } & DraftRef };
 
 /**
  * Pushes outcomes to a system outside the platform. Each connector runs as its own step

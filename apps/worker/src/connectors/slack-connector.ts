@@ -29,6 +29,28 @@ function message(event: EventJob, outcome: Outcome): string {
   return `:warning: *${what}*: ${amount}${payment.email ? ` for ${escape(payment.email)}` : ""}${detail}${analysis ? ` (risk ${analysis.risk})` : ""}`;
 }
 
+/**
+ * Block Kit for a notification whose event has a draft waiting for review: the text, then
+ * Approve and Reject buttons carrying the draft's id (answered by `POST /slack/interactions`).
+ */
+function blocks(text: string, outcome: Outcome): unknown[] | undefined {
+  const { draftId, draftStatus } = outcome.crm;
+  if (!draftId || draftStatus !== "pending") return undefined;
+  const draft = outcome.type === "payment" ? outcome.analysis?.customerMessage : outcome.analysis.draftReply;
+  return [
+    { type: "section", text: { type: "mrkdwn", text } },
+    { type: "section", text: { type: "mrkdwn", text: `*Drafted reply*\n>${escape(draft ?? "").slice(0, 2500).replaceAll("\n", "\n>")}` } },
+    {
+      type: "actions",
+      block_id: `draft:${draftId}`,
+      elements: [
+        { type: "button", action_id: "draft_approve", value: draftId, style: "primary", text: { type: "plain_text", text: "Approve and send" } },
+        { type: "button", action_id: "draft_reject", value: draftId, style: "danger", text: { type: "plain_text", text: "Reject" } },
+      ],
+    },
+  ];
+}
+
 /** A Slack incoming webhook, for what needs a person now: hot leads, urgent tickets, failed or disputed payments. */
 export class SlackConnector implements Connector {
   readonly name = "slack";
@@ -43,7 +65,8 @@ export class SlackConnector implements Connector {
 
   async deliver(event: EventJob, outcome: Outcome): Promise<Record<string, unknown>> {
     const text = message(event, outcome);
-    const answer = await request("slack", this.options.webhookUrl, { body: { text }, timeoutMs: this.options.timeoutMs, retryAfterMaxMs: this.options.retryAfterMaxMs });
+    const withButtons = blocks(text, outcome);
+    const answer = await request("slack", this.options.webhookUrl, { body: withButtons ? { text, blocks: withButtons } : { text }, timeoutMs: this.options.timeoutMs, retryAfterMaxMs: this.options.retryAfterMaxMs });
     return { status: answer.status };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
+import type { DraftDispatch } from "../drafts/draft-dispatch.js";
 import { PermanentError, RetryableError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
 import type { MetaGraph } from "../normalize/meta-graph.js";
@@ -18,6 +19,7 @@ export interface EventProcessorDeps {
   crm: Crm;
   connectors: readonly Connector[];
   meta: MetaGraph;
+  drafts: DraftDispatch;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -113,8 +115,8 @@ export class EventProcessor {
   }
 
   private context(event: EventJob, steps: StepRunner, logger: Logger): PipelineContext {
-    const { ai, crm, connectors, meta } = this.deps;
-    return { event, steps, ai, crm, connectors, meta, logger };
+    const { ai, crm, connectors, meta, drafts } = this.deps;
+    return { event, steps, ai, crm, connectors, meta, drafts, logger };
   }
 
   private processed(event: EventJob, status: "completed" | "ignored", logger: Logger): ProcessResult {

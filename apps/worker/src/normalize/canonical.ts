@@ -12,6 +12,23 @@ export const leadSchema = z.object({
 });
 export type Lead = z.infer<typeof leadSchema>;
 
+/**
+ * Where a ticket lives in the system it came from, so triage and approved replies can be
+ * written back there. Checked strictly: the parts end up in API paths.
+ */
+export const ticketOriginSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("zendesk"), ticketId: z.string().regex(/^\d{1,20}$/) }),
+  z.object({ kind: z.literal("github"), repo: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/), number: z.int().positive() }),
+  z.object({
+    kind: z.literal("slack"),
+    channel: z.string().regex(/^[A-Z0-9]{1,40}$/),
+    /** The message itself (reactions go there), and the thread it is in or starts (replies go there). */
+    ts: z.string().regex(/^\d{1,12}\.\d{1,20}$/),
+    threadTs: z.string().regex(/^\d{1,12}\.\d{1,20}$/),
+  }),
+]);
+export type TicketOrigin = z.infer<typeof ticketOriginSchema>;
+
 export const ticketSchema = z.object({
   /** Unique within the source: the provider's ticket, issue or message id. */
   externalId: z.string().min(1).max(500),
@@ -20,6 +37,8 @@ export const ticketSchema = z.object({
   requesterEmail: z.email().transform((email) => email.toLowerCase()).optional(),
   requesterName: z.string().max(500).optional(),
   url: z.string().max(2000).optional(),
+  /** Absent for custom sources, or when the payload's ids do not look like the provider's. */
+  origin: ticketOriginSchema.optional().catch(undefined),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 

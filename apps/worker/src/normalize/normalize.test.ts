@@ -75,4 +75,17 @@ describe("lead and ticket normalisation", () => {
     const github = normalizeTicket(event("github", { issue: { number: 5, title: "Crash", body: null, html_url: "https://x/5", user: { login: "o" } }, repository: { full_name: "a/b" } }));
     expect(github).toMatchObject({ externalId: "a/b#5", subject: "Crash", url: "https://x/5", requesterName: "o" });
   });
+
+  it("keeps where each ticket came from, so triage and replies can be written back there", () => {
+    const slack = normalizeTicket(event("slack", { event: { type: "message", channel: "C1", ts: "1.2", thread_ts: "1.1", text: "Still broken" } }));
+    expect(slack.origin).toEqual({ kind: "slack", channel: "C1", ts: "1.2", threadTs: "1.1" });
+    const github = normalizeTicket(event("github", { issue: { number: 5, title: "Crash" }, repository: { full_name: "a/b" } }));
+    expect(github.origin).toEqual({ kind: "github", repo: "a/b", number: 5 });
+    const zendesk = normalizeTicket(event("new-ticket", { type: "zen:event-type:ticket.created", detail: { id: "35436", subject: "Help" } }));
+    expect(zendesk.origin).toEqual({ kind: "zendesk", ticketId: "35436" });
+    // Ids that could not be the provider's never reach an API path: the ticket simply has no origin.
+    const odd = normalizeTicket(event("github", { issue: { number: 5, title: "Crash" }, repository: { full_name: "a/../../b" } }));
+    expect(odd.origin).toBeUndefined();
+    expect(normalizeTicket(event("custom", { id: "t1", subject: "Hi" })).origin).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import type { EventJob } from "@aiops/shared";
 import { ticketSchema, type Ticket } from "./canonical.js";
-import { first, headline, record, text } from "./fields.js";
+import { first, headline, integer, record, text } from "./fields.js";
 import { parseCanonical } from "./parse.js";
 
 /** Zendesk: an event subscription (`detail` is the ticket) or a trigger's own JSON body. */
@@ -15,6 +15,7 @@ function fromZendesk(body: Record<string, unknown>): unknown {
     requesterEmail: text(first(requester.email, detail.requester_email)),
     requesterName: text(requester.name),
     url: text(detail.url),
+    origin: text(detail.id) && { kind: "zendesk", ticketId: text(detail.id) },
   };
 }
 
@@ -27,6 +28,8 @@ function fromSlack(body: Record<string, unknown>): unknown {
     subject: message && headline(message),
     description: message,
     requesterName: text(event.user),
+    // A reply in a thread belongs in that thread; a top-level message starts its own.
+    origin: text(event.channel) && text(event.ts) && { kind: "slack", channel: text(event.channel), ts: text(event.ts), threadTs: text(first(event.thread_ts, event.ts)) },
   };
 }
 
@@ -39,6 +42,7 @@ function fromGithub(body: Record<string, unknown>): unknown {
     description: text(issue.body),
     requesterName: text(record(issue.user).login),
     url: text(issue.html_url),
+    origin: repository && integer(issue.number) && { kind: "github", repo: repository, number: integer(issue.number) },
   };
 }
 

@@ -3,13 +3,14 @@ import { leadAnalysisSchema } from "../ai/schemas.js";
 import { leadInput, leadTask } from "../ai/tasks/lead-task.js";
 import { metaLeadToRead, normalizeLead } from "../normalize/lead.js";
 import { metaLeadSchema } from "../normalize/meta-graph.js";
-import { runConnectors, type Pipeline } from "./pipeline.js";
+import { leadDraft, withDraft } from "../drafts/draft-record.js";
+import { crmIsLast, dispatchDraft, draftRefSchema, runConnectors, type Pipeline } from "./pipeline.js";
 
-const contactRef = z.object({ contactId: z.string() });
+const contactRef = z.object({ contactId: z.string() }).extend(draftRefSchema.shape);
 
 /**
  * Lead: read a Meta lead's answers when the webhook did not carry them, qualify (category,
- * urgency, reasons, drafted reply), upsert the contact, then connectors.
+ * urgency, reasons, drafted reply), upsert the contact and store the drafted reply, then connectors.
  */
 export const leadPipeline: Pipeline = {
   async run(context) {
@@ -19,7 +20,12 @@ export const leadPipeline: Pipeline = {
     const read = leadgenId ? await steps.run("meta.lead", metaLeadSchema, async () => ({ output: await meta.lead(leadgenId), repeatable: true })) : undefined;
     const lead = normalizeLead(event, read);
     const analysis = await steps.run("ai.lead", leadAnalysisSchema, () => ai.ask(leadTask, leadInput(lead, event.source)));
-    const crmRef = await steps.write("crm.contact", contactRef, (p) => crm.lead(p, event, lead, analysis), { last: !context.connectors.length });
+    const draft = leadDraft(lead, analysis);
+    const auto = context.drafts.autoSend(draft);
+    const crmRef = await steps.write("crm.contact", contactRef, (p) => withDraft(p, event.id, crm.lead(p, event, lead, analysis), draft, auto), {
+      last: crmIsLast(context, draft),
+    });
+    await dispatchDraft(context, crmRef);
     await runConnectors(context, { type: "lead", lead, analysis, crm: crmRef });
   },
 };

@@ -3,9 +3,10 @@ import { paymentAnalysisSchema } from "../ai/schemas.js";
 import { paymentInput, paymentTask } from "../ai/tasks/payment-task.js";
 import { needsAttention, type Payment } from "../normalize/canonical.js";
 import { normalizePayment } from "../normalize/payment.js";
-import { runConnectors, type Pipeline, type PipelineContext } from "./pipeline.js";
+import { paymentDraft, withDraft } from "../drafts/draft-record.js";
+import { crmIsLast, dispatchDraft, draftRefSchema, runConnectors, type Pipeline, type PipelineContext } from "./pipeline.js";
 
-const paymentRef = z.object({ paymentId: z.string(), contactId: z.string().optional() });
+const paymentRef = z.object({ paymentId: z.string(), contactId: z.string().optional() }).extend(draftRefSchema.shape);
 
 /** Only failures and disputes are worth a model's time; a successful payment has no AI step. */
 function analyse(context: PipelineContext, payment: Payment) {
@@ -19,7 +20,12 @@ export const paymentPipeline: Pipeline = {
     const { event, steps, crm } = context;
     const payment = normalizePayment(event);
     const analysis = await analyse(context, payment);
-    const crmRef = await steps.write("crm.payment", paymentRef, (p) => crm.payment(p, event, payment, analysis), { last: !context.connectors.length });
+    const draft = paymentDraft(payment, analysis);
+    const auto = context.drafts.autoSend(draft);
+    const crmRef = await steps.write("crm.payment", paymentRef, (p) => withDraft(p, event.id, crm.payment(p, event, payment, analysis), draft, auto), {
+      last: crmIsLast(context, draft),
+    });
+    await dispatchDraft(context, crmRef);
     await runConnectors(context, { type: "payment", payment, analysis, crm: crmRef });
   },
 };

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector, Outcome } from "../connectors/connector.js";
 import type { Crm } from "../crm/crm.js";
+import type { DraftDispatch } from "../drafts/draft-dispatch.js";
+import { draftRefSchema, type NewDraft } from "../drafts/draft-record.js";
 import { PermanentError } from "../errors/index.js";
 import type { MetaGraph } from "../normalize/meta-graph.js";
 import type { StepRunner } from "../steps/step-runner.js";
@@ -16,6 +18,8 @@ export interface PipelineContext {
   connectors: readonly Connector[];
   /** Reads Meta leads whose webhook carried only their id. */
   meta: MetaGraph;
+  /** Drafted replies: which go out without review (AUTO_SEND), and handing them to the sender. */
+  drafts: DraftDispatch;
   logger: Logger;
 }
 
@@ -44,3 +48,24 @@ export async function runConnectors(context: PipelineContext, outcome: Outcome):
   // A permanent failure decides the event's fate; otherwise the first retryable one is retried.
   if (failures.length) throw failures.find((failure) => failure instanceof PermanentError) ?? failures[0];
 }
+
+/**
+ * After the CRM step stored the event's draft: one that AUTO_SEND approved is handed to the
+ * sender, as a step of its own so that a retry does not hand it over again (the job id
+ * would make that harmless anyway).
+ */
+export async function dispatchDraft(context: PipelineContext, ref: { draftId?: string | undefined; draftStatus?: string | undefined }): Promise<void> {
+  const { draftId } = ref;
+  if (!draftId || ref.draftStatus !== "approved") return;
+  await context.steps.run("draft.send", z.object({ draftId: z.string() }), async () => {
+    await context.drafts.send(draftId);
+    return { output: { draftId } };
+  });
+}
+
+/** Whether the CRM step is the pipeline's last: no connector, and no draft going out unreviewed. */
+export function crmIsLast(context: PipelineContext, draft: NewDraft | undefined): boolean {
+  return !context.connectors.length && !context.drafts.autoSend(draft);
+}
+
+export { draftRefSchema };

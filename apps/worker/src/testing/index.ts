@@ -5,3 +5,5 @@ export { FakeSlackWebhook } from "./fake-slack-webhook.js";
 export { WebhookReceiver, type Delivery } from "./webhook-receiver.js";
 export { HttpFake, type FakeRequest } from "./http-fake.js";
 export { FakeMetaGraph, type GraphFailure } from "./fake-meta-graph.js";
+export { FakeZendesk, FakeGitHub, FakeSlackApi, type WriteFault } from "./fake-saas.js";
+export { FakeSmtpServer, type ReceivedMail } from "./fake-smtp-server.js";
