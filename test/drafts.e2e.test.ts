@@ -329,7 +329,11 @@ describe("a sender killed mid-send", () => {
 
       replacement = createWorker(first.config, { logger });
       await replacement.start();
-      expect(await settled(first, draft.id)).toMatchObject({ status: "sent", sendAttempts: 2 });
+      // At least one more attempt than the killed one; a slow machine can add a stalled-job retry,
+      // which must find the comment just the same.
+      const sent = await settled(first, draft.id);
+      expect(sent).toMatchObject({ status: "sent" });
+      expect(sent.sendAttempts).toBeGreaterThanOrEqual(2);
       expect(comments).toHaveLength(1);
       expect(github.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/${body.issue.number}/comments`))).toHaveLength(1);
     } finally {
