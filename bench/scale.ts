@@ -1,19 +1,20 @@
 // `pnpm bench scale [--processes 1,2,4] [--seconds 15] [--concurrency 20] [--backlog 100000] [--backlog-processes 2] [--backlog-model offline|fake]`
 //
 // How the worker scales on one host: for 1, 2 and 4 worker processes (`start:worker
-// --processes N`), signed leads go through the API at the ideal rate (processes ×
-// concurrency ÷ the fake model's 200 ms) for a fixed time. Reports events/s against that
-// ideal, p50/p99 from receipt to done, Postgres connections, and the CPU each part used
-// (workers, this process = API + senders + fake model, Postgres, Redis). Then fills a
-// backlog straight into the queue and drains it: Redis memory per queued event, drain rate.
+// --processes N`), leads are enqueued exactly as the ingress enqueues them, at the ideal
+// rate (processes × concurrency ÷ the fake model's 200 ms) for a fixed time. The API is left
+// out: on a 2-core host its CPU would be taken from the workers measured, and its own
+// throughput is `bench ingest`'s subject. Reports events/s against the ideal, p50/p99 from
+// receipt (enqueue) to done, Postgres connections, and the CPU each part used (workers,
+// this process = producer + fake model, Postgres, Redis). Then fills a backlog and drains
+// it: Redis memory per queued event, drain rate.
 // Writes bench/results/scale.csv, bench/results/scale-backlog.csv and docs/scale.png.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createApi } from "@aiops/api";
-import { builtInSources, createDatabase, createEventsQueue, createLogger, ensureDatabaseExists, eventJobOptions, eventRecordId, signedRequest, type EventJob } from "@aiops/shared";
-import { freePort, TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
+import { builtInSources, createDatabase, createEventsQueue, ensureDatabaseExists, eventJobOptions, eventRecordId, type Config, type EventJob } from "@aiops/shared";
+import { freePort, testConfig, uniquePrefix } from "@aiops/shared/testing";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -44,7 +45,6 @@ const baseDb = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.
 baseDb.pathname = "/aiops_bench";
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? baseDb.toString();
 const DB_NAME = new URL(DATABASE_URL).pathname.slice(1);
-const logger = createLogger({ level: "warn" });
 const lead = builtInSources.find((source) => source.name === "new-lead")!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -174,18 +174,24 @@ interface ScaleRow {
   failed: number;
 }
 
-/** Posts one signed event; a 503 (Redis slow to answer) is retried, as a provider would. */
-async function deliver(port: number, request: { headers: Record<string, string>; body: string | Buffer }): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`http://127.0.0.1:${port}/webhook/new-lead`, { method: "POST", headers: request.headers, body: request.body });
-    const body = (await response.json()) as { id: string };
-    if (response.status === 202) return body.id;
-    if (response.status !== 503 || attempt === 10) throw new Error(`ingress answered ${response.status}`);
-    retried++;
-    await sleep(500);
-  }
+/** Every lead of a run gets its own sample (its own contact), as new leads would. */
+let leads = Date.now() % 1_000_000_000;
+
+/** A lead job exactly as the ingress enqueues it (id derivation, options), received now. */
+function leadJob(config: Config, seq: number, tag: string) {
+  const providerEventId = `${tag}-${seq}`;
+  seq = ++leads;
+  const data: EventJob = {
+    id: eventRecordId("new-lead", providerEventId),
+    source: "new-lead",
+    providerEventId,
+    providerType: null,
+    type: "lead",
+    receivedAt: new Date().toISOString(),
+    payload: lead.sample(seq, Date.now()).body,
+  };
+  return { name: "lead", data, opts: eventJobOptions(config, data.id) };
 }
-let retried = 0;
 
 async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Client): Promise<ScaleRow> {
   const ideal = (processes * CONCURRENCY) / (LATENCY_MS / 1000);
@@ -198,10 +204,9 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
     OPENAI_BASE_URL: fake.baseURL,
     AI_CACHE: "false",
   });
-  const api = createApi(config, { logger, env });
-  const port = await api.listen(0, "127.0.0.1");
+  const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = createEventsQueue(config, producer);
   const fleet = await startWorkers(processes, env);
-  const secret = TEST_SECRETS[lead.secretVariable as keyof typeof TEST_SECRETS];
   const workerPids = fleet.pids();
   const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const before = {
@@ -213,22 +218,19 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
   };
   const connections = connectionSampler(client);
 
-  // Open loop: every 50 ms, the events due by then, whatever the platform's answers.
+  // Open loop: every 50 ms, the events due by then, whatever the workers' progress.
   const total = Math.round(ideal * SECONDS);
   const ids: string[] = [];
-  const sends: Array<Promise<void>> = [];
   const started = performance.now();
-  const now = Date.now();
+  const tag = `scale-${Date.now()}`;
   for (let sent = 0; sent < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * ideal));
-    for (; sent < due; sent++) {
-      const seq = sent;
-      const request = signedRequest(lead, secret, lead.sample(seq, now + seq), Date.now());
-      sends.push(deliver(port, request).then((id) => void ids.push(id)));
-    }
+    const batch = Array.from({ length: due - sent }, (_, i) => leadJob(config, sent + i, tag));
+    if (batch.length) await queue.addBulk(batch);
+    ids.push(...batch.map((job) => job.data.id));
+    sent = due;
     await sleep(50);
   }
-  await Promise.all(sends);
   for (let waited = 0; ; waited += 200) {
     const done = (await scrape(fleet.metricsPort, "aiops_worker_events_completed_total")) + (await scrape(fleet.metricsPort, "aiops_worker_events_failed_total"));
     if (done >= total) break;
@@ -256,7 +258,8 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
   const first = Math.min(...rows.map((row) => row.receivedAt.getTime()));
   const last = Math.max(...rows.map((row) => row.finishedAt!.getTime()));
   await fleet.stop();
-  await api.close();
+  await queue.close();
+  producer.disconnect();
   await removeKeys(config.QUEUE_PREFIX);
   return {
     processes,
@@ -318,24 +321,11 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
   const queue = createEventsQueue(config, redis);
   // The jobs the ingress would have enqueued: same id derivation, options and payload.
   const fillStart = performance.now();
-  const now = Date.now();
   const ids: string[] = [];
+  const tag = `backlog-${Date.now()}`;
   for (let i = 0; i < BACKLOG; i += 1000) {
-    const batch = Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => {
-      const seq = 10_000_000 + i + j;
-      const providerEventId = `backlog-${now}-${seq}`;
-      const data: EventJob = {
-        id: eventRecordId("new-lead", providerEventId),
-        source: "new-lead",
-        providerEventId,
-        providerType: null,
-        type: "lead",
-        receivedAt: new Date().toISOString(),
-        payload: lead.sample(seq, now + seq).body,
-      };
-      ids.push(data.id);
-      return { name: "lead", data, opts: eventJobOptions(config, data.id) };
-    });
+    const batch = Array.from({ length: Math.min(1000, BACKLOG - i) }, (_, j) => leadJob(config, i + j, tag));
+    ids.push(...batch.map((job) => job.data.id));
     await queue.addBulk(batch);
   }
   const fillSeconds = (performance.now() - fillStart) / 1000;
@@ -402,7 +392,7 @@ for (const processes of PROCESS_COUNTS) {
 await client.end();
 const f = (n: number, digits = 2) => n.toFixed(digits);
 const csv = [
-  "processes,concurrency,latency_ms,ideal_per_s,events_per_s,pct_of_ideal,p50_ms,p99_ms,pg_connections_peak,pg_active_peak,cpu_workers_cores,cpu_per_worker_cores,cpu_api_senders_fake_cores,cpu_postgres_cores,cpu_redis_cores,cpu_machine_cores,failed",
+  "processes,concurrency,latency_ms,ideal_per_s,events_per_s,pct_of_ideal,p50_ms,p99_ms,pg_connections_peak,pg_active_peak,cpu_workers_cores,cpu_per_worker_cores,cpu_producer_fake_model_cores,cpu_postgres_cores,cpu_redis_cores,cpu_machine_cores,failed",
   ...rows.map((r) =>
     [r.processes, CONCURRENCY, LATENCY_MS, r.ideal, f(r.rate, 1), f((r.rate / r.ideal) * 100, 1), r.p50, r.p99, r.pgConnections, r.pgActive, f(r.cpu.workers), f(r.cpu.perWorker), f(r.cpu.bench), f(r.cpu.postgres), f(r.cpu.redis), f(r.cpu.machine), r.failed].join(","),
   ),
@@ -421,7 +411,7 @@ if (rows.length > 1) {
           { label: "WORKERS", values: rows.map((r) => r.cpu.workers), color: [31, 119, 180] },
           { label: "POSTGRES", values: rows.map((r) => r.cpu.postgres), color: [148, 103, 189] },
           { label: "REDIS", values: rows.map((r) => r.cpu.redis), color: [214, 39, 40] },
-          { label: "API+SENDERS", values: rows.map((r) => r.cpu.bench), color: [255, 127, 14] },
+          { label: "PRODUCER+MODEL", values: rows.map((r) => r.cpu.bench), color: [255, 127, 14] },
         ],
       },
     ],
@@ -434,7 +424,7 @@ if (rows.length > 1) {
 }
 const table = [
   "",
-  `| worker processes | ideal events/s | measured | of ideal | p50 ms | p99 ms | Postgres connections (peak / active) | CPU cores: workers (per process) | Postgres | Redis | API + senders + fake model | machine |`,
+  `| worker processes | ideal events/s | measured | of ideal | p50 ms | p99 ms | Postgres connections (peak / active) | CPU cores: workers (per process) | Postgres | Redis | producer + fake model | machine |`,
   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...rows.map(
     (r) =>
@@ -443,7 +433,6 @@ const table = [
   "",
 ];
 process.stdout.write(table.join("\n"));
-if (retried) process.stdout.write(`${retried} deliveries answered 503 (Redis slower than 2 s) and were retried\n`);
 
 if (BACKLOG > 0) {
   const backlog = await backlogRun(fake);
