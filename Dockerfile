@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the API and the workers (compiled JavaScript, production dependencies only,
 # run as the unprivileged `node` user), and one for migrations. Stages:
 #   build    – every dependency, Prisma client generated, TypeScript compiled with tsc -b
@@ -14,23 +13,34 @@ ENV CI=true
 RUN npm install --global "pnpm@${PNPM_VERSION}" && npm cache clean --force
 WORKDIR /app
 
-FROM base AS manifests
-COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+# Every package the lockfile names, downloaded once into pnpm's store: the two installs below
+# (all dependencies, production ones) then take them from there instead of the network.
+FROM base AS store
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+
+FROM store AS manifests
+COPY package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/shared/package.json packages/shared/
 
 FROM manifests AS build
-RUN pnpm install --frozen-lockfile
+RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm exec prisma generate && pnpm run build
 
 FROM build AS migrate
+# Runs node_modules/.bin directly: `pnpm exec` first checks that the install is current, and as
+# `node` it cannot read the state root's install left, so it tries to reinstall and fails
+# (ERR_PNPM_PACKAGE_MANAGER_REMOVE_MODULES_DIR). The variable keeps that check off for anyone
+# who runs pnpm in this stage anyway.
+ENV pnpm_config_verify_deps_before_run=false
 USER node
-CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec pnpm exec prisma migrate deploy"]
+CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec node_modules/.bin/prisma migrate deploy"]
 
 FROM manifests AS prod-deps
-RUN pnpm install --frozen-lockfile --prod
+RUN pnpm install --frozen-lockfile --offline --prod
 # Trims 239 MB to 78 MB: source maps, Prisma runtimes for other databases, and the peers pnpm
 # adds for @prisma/client (its CLI, engines, TypeScript) that only generate and migrate use.
 RUN find node_modules/.pnpm -name '*.map' -delete \
@@ -54,6 +64,8 @@ COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/api/public apps/api/public
 COPY --from=build /app/apps/worker/package.json apps/worker/
 COPY --from=build /app/apps/worker/dist apps/worker/dist
+# The Compose `setup` one-shot: writes a .env with fresh secrets (plain Node.js, no packages).
+COPY --from=build /app/scripts/setup.mjs /app/scripts/env-file.mjs scripts/
 USER node
 EXPOSE 3000
 # The API by default; the worker service runs apps/worker/dist/main.js from the same image.

@@ -24,7 +24,7 @@ const duration = Number(values.duration);
 /** The API's production V8 flags (see scripts/platform.mjs), given to both servers alike. */
 const API_NODE_FLAGS = ["--max-semi-space-size=64"];
 const connections = Number(values.connections);
-const secret = "whsec_bench_secret";
+const secret = "whsec_bench_secret_of_the_required_length";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const env = {
   ...process.env,

@@ -10,7 +10,7 @@ import { createApi, IngressMetrics } from "@aiops/api";
 
 const count = Number(process.argv[2] ?? 5000);
 const prefix = `bench-${randomBytes(4).toString("hex")}`;
-const config = parseConfig({ ...process.env, QUEUE_PREFIX: prefix, ADMIN_TOKEN: "bench", LOG_LEVEL: "silent" });
+const config = parseConfig({ ...process.env, QUEUE_PREFIX: prefix, ADMIN_TOKEN: "bench-admin-token-of-24-chars", LOG_LEVEL: "silent" });
 const api = createApi(config, { logger: createLogger({ level: "silent" }), metrics: new IngressMetrics() });
 const port = await api.listen(0, "127.0.0.1");
 const source = prefix;

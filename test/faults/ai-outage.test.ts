@@ -2,6 +2,7 @@
 // answering garbage, 30 s each. Steps retry and complete once it is back; events that used
 // up their attempts, or got a second bad answer, are `failed` and complete after a replay.
 import { afterAll, expect, it } from "vitest";
+import { TEST_ADMIN_TOKEN } from "@aiops/shared/testing";
 import { Fleet } from "./support/fleet.js";
 import { record } from "./support/report.js";
 import { Traffic } from "./support/traffic.js";
@@ -45,7 +46,7 @@ it("the AI down, slow, then answering garbage: retries complete, failed events c
   const retriedThenCompleted = await fleet.db.webhookEvent.count({ where: { id: { in: ids }, status: "completed", attempts: { gt: 1 } } });
   // One by one rather than the bulk route: the bulk route replays every failed event in the database, other suites' included.
   for (const { id } of failed) {
-    const response = await fetch(`${fleet.url}/admin/events/${id}/replay`, { method: "POST", headers: { authorization: "Bearer test-admin-token" } });
+    const response = await fetch(`${fleet.url}/admin/events/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(response.status).toBe(202);
   }
   const drained = await drain(fleet, traffic, 60_000);

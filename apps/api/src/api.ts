@@ -7,19 +7,23 @@ import {
   createEventsQueue,
   createProducerConnection,
   loadSources,
+  redisKey,
   type Config,
   type Logger,
   type PrismaClient,
 } from "@aiops/shared";
 import { adminRouter } from "./admin/admin-router.js";
+import { adminAuth } from "./admin/auth.js";
+import { AuthFailureLimiter } from "./admin/auth-limiter.js";
 import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
+import { metricsRouter } from "./http/metrics-route.js";
 import { EventProducer } from "./ingress/event-producer.js";
 import { Ingress } from "./ingress/ingress.js";
 import { metaHandshakeRouter } from "./ingress/meta-handshake.js";
 import { webhookHttpHandler } from "./ingress/webhook-http.js";
 import { IngressMetrics } from "./metrics.js";
-import { registerQueueMetrics } from "./queue-metrics.js";
+import { eventCountsQuery, registerQueueMetrics, type EventCount } from "./queue-metrics.js";
 
 export interface Api {
   app: Express;
@@ -27,6 +31,11 @@ export interface Api {
   metrics: IngressMetrics;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * Starts the private metrics listener (API_METRICS_PORT): /metrics, /healthz and /readyz
+   * without the admin token. Resolves with the bound port.
+   */
+  listenMetrics(port: number, host?: string): Promise<number>;
   /** Stops accepting, lets requests in flight finish, then closes Redis and Postgres. Idempotent. */
   close(): Promise<void>;
 }
@@ -36,6 +45,8 @@ export interface ApiOptions {
   env?: NodeJS.ProcessEnv;
   /** Fresh counters per instance (tests); the process's main API also collects Node.js metrics. */
   metrics?: IngressMetrics;
+  /** Counts events by status and source for the `aiops_events` gauge; tests wrap it to count queries. */
+  eventCounts?: (db: PrismaClient) => () => Promise<EventCount[]>;
 }
 
 export function createApi(config: Config, options: ApiOptions): Api {
@@ -50,7 +61,20 @@ export function createApi(config: Config, options: ApiOptions): Api {
   maintenance.on("error", (error) => logger.warn({ err: error }, "maintenance queue error"));
   const db = createDatabase(config.DATABASE_URL);
   const metrics = options.metrics ?? new IngressMetrics();
-  registerQueueMetrics(metrics.registry, { queues: [queue, maintenance], db, logger: logger.child({ component: "metrics" }) });
+  registerQueueMetrics(metrics.registry, {
+    queues: [queue, maintenance],
+    eventCounts: (options.eventCounts ?? eventCountsQuery)(db),
+    logger: logger.child({ component: "metrics" }),
+  });
+  const auth = adminAuth(
+    config.ADMIN_TOKEN,
+    new AuthFailureLimiter(redis, {
+      keyPrefix: redisKey(config, "admin-auth-failures"),
+      maxFailures: config.ADMIN_AUTH_MAX_FAILURES,
+      windowSeconds: config.ADMIN_AUTH_WINDOW_SECONDS,
+    }),
+  );
+  const health = healthRouter({ redis, db, logger: logger.child({ component: "health" }) });
 
   const ingress = new Ingress({
     producer: new EventProducer(queue, redis, config),
@@ -60,15 +84,20 @@ export function createApi(config: Config, options: ApiOptions): Api {
   });
   const app = createApp(
     [
-      healthRouter({ redis, db, registry: metrics.registry }),
+      health,
+      // The public port faces the internet for webhooks: its metrics need the admin token.
+      metricsRouter(metrics.registry, [auth]),
       metaHandshakeRouter(config.META_VERIFY_TOKEN),
-      adminRouter({ config, db, queue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }) }),
+      adminRouter({ config, db, queue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }), auth }),
     ],
     logger,
+    { trustProxy: config.TRUST_PROXY },
   );
+  const metricsApp = createApp([health, metricsRouter(metrics.registry)], logger);
   const webhook = webhookHttpHandler({ ingress, sources, metrics, maxBodyBytes: config.MAX_BODY_BYTES, logger });
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   let closing: Promise<void> | undefined;
 
   return {
@@ -88,25 +117,15 @@ export function createApi(config: Config, options: ApiOptions): Api {
         if (!webhook(req, res)) app(req, res);
       });
       server.keepAliveTimeout = 5_000;
-      return new Promise((resolve, reject) => {
-        server!.once("error", reject);
-        server!.listen(port, host ?? "0.0.0.0", () => {
-          const address = server!.address();
-          resolve(typeof address === "object" && address ? address.port : port);
-        });
-      });
+      return bind(server, port, host);
+    },
+    listenMetrics(port, host) {
+      metricsServer = createServer(metricsApp);
+      return bind(metricsServer, port, host);
     },
     close() {
       closing ??= (async () => {
-        if (server) {
-          const stopped = new Promise<void>((resolve) => server!.close(() => resolve()));
-          // A keep-alive connection turns idle when its last response is sent; closing idle
-          // ones until the server stops ends each right after its request is drained,
-          // instead of waiting out keepAliveTimeout.
-          server.closeIdleConnections();
-          const sweeper = setInterval(() => server!.closeIdleConnections(), 50);
-          await stopped.finally(() => clearInterval(sweeper));
-        }
+        await Promise.all([server, metricsServer].map((each) => (each ? drain(each) : undefined)));
         await queue.close().catch(() => undefined);
         await maintenance.close().catch(() => undefined);
         redis.disconnect();
@@ -115,4 +134,24 @@ export function createApi(config: Config, options: ApiOptions): Api {
       return closing;
     },
   };
+}
+
+function bind(server: Server, port: number, host = "0.0.0.0"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+async function drain(server: Server): Promise<void> {
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection turns idle when its last response is sent; closing idle ones
+  // until the server stops ends each right after its request is drained, instead of
+  // waiting out keepAliveTimeout.
+  server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  await stopped.finally(() => clearInterval(sweeper));
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventRecordId, loadSourcesFile } from "@aiops/shared";
+import { customSource, customSourceSchema, eventRecordId, loadSourcesFile } from "@aiops/shared";
 import { startApi, type Harness } from "./harness.js";
 
 const secret = `whsec_${Buffer.from("typeform-secret-of-32-bytes-long!").toString("base64")}`;
@@ -63,5 +63,19 @@ describe("sources added by configuration", () => {
     writeFileSync(bad, JSON.stringify({ sources: [{ name: "Bad Name", scheme: "carrier-pigeon", secretVariable: "x", type: "lead" }] }));
     expect(() => loadSourcesFile(bad)).toThrow(/Invalid sources file[\s\S]*name[\s\S]*scheme[\s\S]*secretVariable/);
     expect(() => loadSourcesFile(join(dir, "missing.json"))).toThrow(/Cannot read the sources file/);
+  });
+});
+
+describe("whether a sources-file source's event id is signed", () => {
+  const spec = (scheme: string, eventId: unknown) => ({ name: "x", scheme, secretVariable: "X_SECRET", eventId, type: "lead" });
+  it.each([
+    ["standard-webhooks", { header: "Webhook-Id" }, true],
+    ["standard-webhooks", { header: "x-request-id" }, false],
+    ["hub-signature-256", { header: "x-delivery" }, false],
+    ["shopify", { header: "x-shopify-event-id" }, false],
+    ["stripe", { field: "id" }, true],
+    ["github", "body-sha256", true],
+  ] as const)("%s with event id %j: signed %s", (scheme, eventId, signed) => {
+    expect(customSource(customSourceSchema.parse(spec(scheme, eventId))).eventIdSigned).toBe(signed);
   });
 });

@@ -107,7 +107,7 @@ async function signedWithWrongSecrets(make: () => Delivery | Promise<Delivery>):
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startApi({ SLACK_SIGNING_SECRET: `old-slack-secret,${TEST_SECRETS.SLACK_SIGNING_SECRET}` });
+  h = await startApi({ SLACK_SIGNING_SECRET: `old-slack-signing-secret-rotated-out,${TEST_SECRETS.SLACK_SIGNING_SECRET}` });
 });
 afterAll(async () => h.close());
 
@@ -166,7 +166,7 @@ describe("secrets", () => {
     const body = JSON.stringify({ type: "event_callback", event_id: `Ev${randomUUID()}`, event: { type: "message" } });
     const ts = `${nowSeconds()}`;
     const signedWith = (secret: string) => ({ ...json, "x-slack-signature": `v0=${hmac(secret, `v0:${ts}:${body}`, "hex")}`, "x-slack-request-timestamp": ts });
-    expect((await h.post("slack", body, signedWith("old-slack-secret"))).status).toBe(202);
+    expect((await h.post("slack", body, signedWith("old-slack-signing-secret-rotated-out"))).status).toBe(202);
     expect((await h.post("slack", body, signedWith(TEST_SECRETS.SLACK_SIGNING_SECRET))).status).toBe(200);
     expect((await h.post("slack", body, signedWith("never-configured"))).status).toBe(401);
   });

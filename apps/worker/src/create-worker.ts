@@ -1,9 +1,8 @@
-import { createDatabase, createWorkerConnection, type Config, type PrismaClient } from "@aiops/shared";
-import type { Redis } from "ioredis";
+import { createDatabase, createWorkerConnection, redisKey, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
-import { OpenAiProvider } from "./ai/openai-provider.js";
+import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
 import { RulesProvider } from "./ai/rules-provider.js";
@@ -34,17 +33,9 @@ export interface WorkerOptions {
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) return new RulesProvider();
-  return new OpenAiProvider({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    model: config.OPENAI_MODEL,
-    timeoutMs: config.AI_TIMEOUT_MS,
-    maxRetries: config.AI_MAX_RETRIES,
-    retryBaseMs: config.AI_RETRY_BASE_MS,
-    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
-    beforeRequest: limiter && (() => limiter.acquire()),
-    logger: logger.child({ component: "openai" }),
-  });
+  return new OpenAiProvider(
+    openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
+  );
 }
 
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
@@ -52,12 +43,12 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   const logger = options.logger.child({ component: "worker" });
   const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
   const metrics = options.metrics ?? new WorkerMetrics();
-  const redis: Redis[] = [];
+  const redis: RedisClient[] = [];
   let limiter: RateLimiter | undefined;
   if (config.AI_RATE_LIMIT_RPM > 0) {
     const limiterRedis = createWorkerConnection(config);
     redis.push(limiterRedis);
-    limiter = new RateLimiter(limiterRedis, `${config.QUEUE_PREFIX}:ai-rate-limit`, config.AI_RATE_LIMIT_RPM);
+    limiter = new RateLimiter(limiterRedis, redisKey(config, "ai-rate-limit"), config.AI_RATE_LIMIT_RPM);
   }
   const provider = options.provider ?? aiProvider(config, limiter, logger);
   const ai = new AiService({

@@ -1,6 +1,5 @@
-import { EVENTS_QUEUE, type Config, type PrismaClient } from "@aiops/shared";
+import { EVENTS_QUEUE, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
 import { Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { EventProcessor } from "./events/event-processor.js";
 import type { MetricsServer } from "./metrics-server.js";
@@ -10,9 +9,9 @@ export interface FleetWorkerDeps {
   config: Config;
   processor: EventProcessor;
   /** Blocking connection for BullMQ (`maxRetriesPerRequest: null`). */
-  connection: Redis;
+  connection: RedisClient;
   /** Other connections this worker owns (the rate limiter's), closed after the queue. */
-  redis: Redis[];
+  redis: RedisClient[];
   db: PrismaClient;
   ownsDb: boolean;
   metricsServer?: MetricsServer;

@@ -57,6 +57,25 @@ describe("the OpenAI provider against an OpenAI-compatible server", () => {
     expect(contact).toMatchObject({ category: "hot", score: 91 });
   });
 
+  it("sends at most AI_MAX_INPUT_CHARS (8,000 by default) of a long message, cut with a visible marker", async () => {
+    const start = fake.requests.length;
+    const message = `Please call me. ${"x".repeat(20_000 - 16)}`;
+    const event = await h.enqueue(sampleEvent("new-lead", undefined, (body) => (body.message = message)));
+    expect((await h.waitFor(event.id)).status).toBe("completed");
+    const [request] = requestsSince(start);
+    const user = JSON.parse(request!.body).messages.find((m: { role: string }) => m.role === "user").content as string;
+    const data = JSON.parse(user.slice(user.indexOf("\n") + 1, user.lastIndexOf("\n"))) as { message: string; emailDomain: string };
+    const marker = /…\[truncated (\d+) characters\]$/.exec(data.message);
+    expect(marker).not.toBeNull();
+    const kept = data.message.length - marker![0].length;
+    expect(kept).toBeLessThanOrEqual(8000);
+    expect(kept).toBeGreaterThan(7900);
+    expect(kept + Number(marker![1])).toBe(message.length);
+    expect(data.message.startsWith("Please call me.")).toBe(true);
+    expect(data.emailDomain).toBe("example.com");
+    expect(user.length).toBeLessThan(8500);
+  });
+
   it("retries 500s: two failures then an answer complete the event with one stored result and three attempts", async () => {
     fake.then({ kind: "error", status: 500 }, { kind: "error", status: 500 });
     const start = fake.requests.length;

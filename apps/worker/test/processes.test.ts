@@ -64,24 +64,29 @@ const uniqueLead = () => sampleEvent("new-lead", undefined, (body) => (body.mess
 
 describe("worker processes", () => {
   it("a worker killed with SIGKILL mid-job leaves its jobs to another: every event completes exactly once", async () => {
-    fake.delayMs = 800;
-    const t = setup({ WORKER_CONCURRENCY: "3", JOB_LOCK_MS: "2000" });
-    // Enough work that the first worker is still busy once the second has started.
+    // The model holds its answers until the kill: the first worker's jobs are surely mid-job
+    // when it dies, however fast or loaded the machine is.
+    fake.hold();
+    const t = setup({ WORKER_CONCURRENCY: "3", JOB_LOCK_MS: "2000", AI_TIMEOUT_MS: "120000" });
     const events = Array.from({ length: 18 }, uniqueLead);
     const first = t.start();
     await first.ready();
     await t.enqueue(events);
+    await until(async () => fake.waiting >= 3, 20_000, "the first worker's three AI requests");
     await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length >= 3, 10_000, "first worker busy");
+    // Only the first worker runs yet: every event in flight is one of its jobs.
+    const taken = (await t.statuses(events)).filter((e) => e.status === "processing").map((e) => e.id);
+    expect(taken).toHaveLength(3);
     const second = t.start();
     await second.ready();
-    const taken = (await t.statuses(events)).filter((e) => e.status === "processing").map((e) => e.id);
     first.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
+    fake.release();
 
     await until(async () => (await t.statuses(events)).every((e) => e.status === "completed"), 30_000, "all events completed");
     const rows = await t.statuses(events);
-    // Jobs the killed worker held were run again by the other one: their attempt count shows it.
-    expect(rows.filter((row) => taken.includes(row.id) && row.attempts >= 2).length).toBeGreaterThan(0);
+    // Each job the killed worker held was run again by the other one: its attempt count shows it.
+    expect(rows.filter((row) => taken.includes(row.id)).map((row) => row.attempts >= 2)).toEqual([true, true, true]);
     const emails = events.map((e) => (e.payload as { email: string }).email);
     expect(await db.contact.count({ where: { email: { in: emails } } })).toBe(events.length);
     expect(await db.activity.count({ where: { eventId: { in: events.map((e) => e.id) } } })).toBe(events.length);
@@ -92,22 +97,26 @@ describe("worker processes", () => {
     second.kill("SIGTERM");
     expect((await second.exited).code).toBe(0);
     await t.close();
-  }, 60_000);
+  }, 90_000);
 
   it("on SIGTERM stops taking jobs, finishes those in flight, then exits 0", async () => {
-    fake.delayMs = 1500;
-    const t = setup({ WORKER_CONCURRENCY: "2" });
+    // Answers held until the worker is shutting down: exactly two jobs are in flight then.
+    fake.hold();
+    const t = setup({ WORKER_CONCURRENCY: "2", AI_TIMEOUT_MS: "120000" });
     const events = Array.from({ length: 4 }, uniqueLead);
     const worker = t.start();
     await worker.ready();
     await t.enqueue(events);
+    await until(async () => fake.waiting === 2, 20_000, "two AI requests");
     await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length === 2, 10_000, "two in flight");
     worker.kill("SIGTERM");
+    await until(async () => worker.output.some((line) => line.includes('"shutting down"')), 10_000, "shutdown to start");
+    fake.release();
     expect((await worker.exited).code).toBe(0);
     const rows = await t.statuses(events);
     expect(rows.map((row) => row.status).sort()).toEqual(["completed", "completed"]);
     expect(await t.queue.getWaitingCount()).toBe(2);
     expect(worker.output.some((line) => line.includes('"shutdown complete"'))).toBe(true);
     await t.close();
-  }, 30_000);
+  }, 60_000);
 });

@@ -1,6 +1,13 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import {
+  DEFAULT_SECRET_MIN_LENGTH,
+  minLengthProblem,
+  SECRET_MIN_LENGTH,
+  secretListProblem,
+  standardWebhooksSecretProblem,
+} from "./secret-rules.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -12,6 +19,20 @@ const optionalUrl = optionalText.pipe(z.url().optional());
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
+/** Proxies whose X-Forwarded-For is believed: a hop count, or addresses, subnets and Express's names. */
+const proxyEntry = z.union([z.enum(["loopback", "linklocal", "uniquelocal"]), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustProxy = optionalText.transform((value, ctx): number | string[] | undefined => {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const bad = entries.find((entry) => !proxyEntry.safeParse(entry).success);
+  if (bad === undefined && entries.length > 0) return entries;
+  ctx.addIssue({
+    code: "custom",
+    message: `"${bad ?? value}" is neither a hop count nor a proxy address, subnet, loopback, linklocal or uniquelocal ("true" is refused: any client could then choose its address)`,
+  });
+  return z.NEVER;
+});
 /** A comma-separated list of secrets; every one is accepted, so a secret can be rotated. */
 const secretList = z
   .string()
@@ -23,6 +44,45 @@ const secretList = z
       .filter((secret) => secret.length > 0),
   );
 
+/** `host:port,host:port,…`, parsed into the seed nodes ioredis's Cluster starts from. */
+const clusterNodes = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const nodes: Array<{ host: string; port: number }> = [];
+    for (const entry of (value ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+      const match = /^(.+):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not host:port` });
+        continue;
+      }
+      nodes.push({ host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port });
+    }
+    return nodes;
+  });
+
+/**
+ * The hash tag Redis Cluster hashes a key by: the text between the first `{` and the
+ * next `}`, when not empty. Keys sharing it share a slot, so a multi-key command or a
+ * Lua script over them works in a cluster.
+ */
+export function hashTag(key: string): string | undefined {
+  const open = key.indexOf("{");
+  if (open < 0) return undefined;
+  const close = key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
+/** A secret list whose every secret passes `problemOf` (see secret-rules.ts). */
+function checkedSecretList(problemOf: (secret: string) => string | undefined) {
+  return secretList.superRefine((secrets, ctx) => {
+    const problem = secretListProblem(secrets, problemOf);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+const hmacSecrets = (min: number = DEFAULT_SECRET_MIN_LENGTH) => checkedSecretList((secret) => minLengthProblem(secret, min));
+
 /**
  * Every variable the platform reads. Parsed once at start: a bad value stops the process
  * with a message that names the variable. Documented in the README's Configuration table.
@@ -32,10 +92,26 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: port.default(3000),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
-  /** Keys and queues live under this prefix; several platforms can share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default("aiops"),
+  /** Redis Cluster seed nodes, `host:port,…`; when set, the cluster replaces REDIS_URL's host (its credentials and `rediss:` still apply). */
+  REDIS_CLUSTER_NODES: clusterNodes,
+  /** Every Redis key lives under this prefix; several platforms can share one Redis. A cluster needs a `{hash tag}` in it. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/, "may hold only letters, digits, _ . - and a {hash tag}")
+    .default("aiops"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
-  ADMIN_TOKEN: optionalText,
+  /** At least 24 characters. */
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(SECRET_MIN_LENGTH.ADMIN_TOKEN, `must be at least ${SECRET_MIN_LENGTH.ADMIN_TOKEN} characters`).optional()),
+  /** Failed admin authentications allowed per client address within ADMIN_AUTH_WINDOW_SECONDS; then 429. */
+  ADMIN_AUTH_MAX_FAILURES: positiveInt.default(10),
+  /** The window over which failed admin authentications are counted, fleet-wide through Redis. */
+  ADMIN_AUTH_WINDOW_SECONDS: positiveInt.default(300),
+  /** Which proxies in front of the API may name the client in X-Forwarded-For; unset: none, the socket's address counts. */
+  TRUST_PROXY: trustProxy,
+  /** Lets Bull Board add, retry, clean, empty and obliterate jobs and queues; read-only when off. */
+  BULL_BOARD_WRITE: flag.default(false),
+  /** A second API port serving /metrics, /healthz and /readyz without the admin token, for a private network; 0: off. */
+  API_METRICS_PORT: port.default(0),
 
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
@@ -50,6 +126,8 @@ export const configSchema = z.object({
   AI_RETRY_BASE_MS: positiveInt.default(500),
   /** Longest `retry-after` honoured inside a step; a longer one hands the event back to the queue's backoff. */
   AI_RETRY_MAX_DELAY_MS: positiveInt.default(30_000),
+  /** Most characters of event text sent to the model; longer fields are cut, with a visible marker. */
+  AI_MAX_INPUT_CHARS: positiveInt.default(8000),
   /** USD per million prompt / completion tokens, for models the built-in price list does not know. */
   AI_PRICE_PROMPT_PER_MTOK: z.coerce.number().min(0).optional(),
   AI_PRICE_COMPLETION_PER_MTOK: z.coerce.number().min(0).optional(),
@@ -103,25 +181,39 @@ export const configSchema = z.object({
 
   SLACK_NOTIFY_WEBHOOK_URL: optionalUrl,
   OUTBOUND_WEBHOOK_URL: optionalUrl,
+  /** `whsec_` + canonical base64 of at least 24 bytes. */
   OUTBOUND_WEBHOOK_SECRET: optionalText.pipe(
-    z.string().startsWith("whsec_", "must be a Standard Webhooks secret (whsec_…)").optional(),
+    z
+      .string()
+      .startsWith("whsec_", "must be a Standard Webhooks secret (whsec_…)")
+      .superRefine((secret, ctx) => {
+        const problem = standardWebhooksSecretProblem(secret);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
   ),
   HUBSPOT_ACCESS_TOKEN: optionalText,
   HUBSPOT_BASE_URL: z.url().default("https://api.hubapi.com"),
 
-  STRIPE_WEBHOOK_SECRET: secretList,
-  LEAD_WEBHOOK_SECRET: secretList,
-  ZENDESK_WEBHOOK_SECRET: secretList,
-  SLACK_SIGNING_SECRET: secretList,
-  GITHUB_WEBHOOK_SECRET: secretList,
-  SHOPIFY_WEBHOOK_SECRET: secretList,
-  META_APP_SECRET: secretList,
+  // Minimum lengths per provider: see secret-rules.ts and the README's Configuration table.
+  STRIPE_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.STRIPE_WEBHOOK_SECRET),
+  /** Standard Webhooks: optional `whsec_` + canonical base64 of at least 24 bytes. */
+  LEAD_WEBHOOK_SECRET: checkedSecretList(standardWebhooksSecretProblem),
+  ZENDESK_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.ZENDESK_WEBHOOK_SECRET),
+  SLACK_SIGNING_SECRET: hmacSecrets(SECRET_MIN_LENGTH.SLACK_SIGNING_SECRET),
+  GITHUB_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.GITHUB_WEBHOOK_SECRET),
+  SHOPIFY_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.SHOPIFY_WEBHOOK_SECRET),
+  META_APP_SECRET: hmacSecrets(SECRET_MIN_LENGTH.META_APP_SECRET),
   META_VERIFY_TOKEN: optionalText,
   META_PAGE_ACCESS_TOKEN: optionalText,
   META_GRAPH_URL: z.url().default("https://graph.facebook.com/v21.0"),
 }).refine((config) => config.HTTP_REQUEST_TIMEOUT_MS >= config.HTTP_HEADERS_TIMEOUT_MS, {
   path: ["HTTP_REQUEST_TIMEOUT_MS"],
   message: "must not be below HTTP_HEADERS_TIMEOUT_MS (Node.js refuses to start otherwise)",
+}).refine((config) => config.REDIS_CLUSTER_NODES.length === 0 || hashTag(config.QUEUE_PREFIX) !== undefined, {
+  path: ["QUEUE_PREFIX"],
+  // BullMQ's scripts touch several keys of a queue at once: in a cluster they must share one slot.
+  message: "must carry a Redis Cluster hash tag such as {aiops} when REDIS_CLUSTER_NODES is set, so every key of the platform hashes to one slot",
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -130,12 +222,22 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
+/** One line naming each bad variable, for the process's last words on stderr (never a secret's value). */
+export function configErrorMessage(problems: ReadonlyArray<{ variable: string; message: string }>): string {
+  return `Invalid configuration: ${problems.map(({ variable, message }) => `${variable}: ${message}`).join("; ")}`;
+}
+
+/**
+ * Parses the environment; throws a ConfigError naming every bad variable. A variable set to
+ * an empty string counts as unset, as `${NAME:-}` in docker-compose.yml passes it.
+ */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const given = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === "" ? undefined : value]));
+  const result = configSchema.safeParse(given);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  throw new ConfigError(
+    configErrorMessage(result.error.issues.map((issue) => ({ variable: issue.path.join("."), message: issue.message }))),
+  );
 }
 
 /** Reads `.env` from the working directory, if present, without overriding the environment. */

@@ -14,6 +14,7 @@ export const errorStatus = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
   queue_unavailable: 503,
   unavailable: 503,
   internal_error: 500,

@@ -5,6 +5,7 @@ export * from "./errors.js";
 export * from "./event-id.js";
 export * from "./logger.js";
 export * from "./queue.js";
+export * from "./secret-rules.js";
 export * from "./sources/crypto.js";
 export * from "./sources/custom.js";
 export * from "./sources/registry.js";

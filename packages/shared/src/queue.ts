@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import type { Config } from "./config.js";
 
@@ -22,6 +22,8 @@ export const eventJobSchema = z.object({
   type: eventTypeSchema,
   receivedAt: z.iso.datetime(),
   payload: z.unknown(),
+  /** SHA-256 of the signed body, when the source's event id is not signed: see the ingress. */
+  bodyDigest: z.string().optional(),
 });
 export type EventJob = z.infer<typeof eventJobSchema>;
 
@@ -36,13 +38,16 @@ export function eventJobOptions(config: Config, id: string): JobsOptions {
   };
 }
 
+/** A single Redis or a Redis Cluster (REDIS_CLUSTER_NODES): BullMQ and the platform take either. */
+export type RedisClient = Redis | Cluster;
+
 /**
  * A connection for producers (the API): commands fail at once while Redis is away instead
  * of waiting in an offline queue, so a request is never acknowledged on a promise.
  * (Auto-pipelining was measured slower on the ingest benchmark, so it stays off.)
  */
-export function createProducerConnection(config: Config, extra: RedisOptions = {}): Redis {
-  return new Redis(config.REDIS_URL, {
+export function createProducerConnection(config: Config, extra: RedisOptions = {}): RedisClient {
+  return connectRedis(config, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
@@ -52,19 +57,62 @@ export function createProducerConnection(config: Config, extra: RedisOptions = {
 }
 
 /** A connection for workers: blocking commands must not time out (BullMQ's production guide). */
-export function createWorkerConnection(config: Config, extra: RedisOptions = {}): Redis {
-  return new Redis(config.REDIS_URL, {
+export function createWorkerConnection(config: Config, extra: RedisOptions = {}): RedisClient {
+  return connectRedis(config, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 500, 5_000),
     ...extra,
   });
 }
 
+/**
+ * REDIS_URL's Redis, or with REDIS_CLUSTER_NODES a Cluster over those nodes with the same
+ * options: the offline queue and reconnection are the cluster's, the rest applies to each
+ * node's connection, which also takes REDIS_URL's credentials and TLS (`rediss:`).
+ */
+function connectRedis(config: Config, options: RedisOptions): RedisClient {
+  if (config.REDIS_CLUSTER_NODES.length === 0) return new Redis(config.REDIS_URL, options);
+  const { enableOfflineQueue, retryStrategy, ...nodeOptions } = options;
+  const url = new URL(config.REDIS_URL);
+  const tls = url.protocol === "rediss:";
+  const clusterOptions: ClusterOptions = {
+    enableOfflineQueue,
+    clusterRetryStrategy: retryStrategy && ((times) => retryStrategy(times)),
+    // Managed clusters announce node addresses their TLS certificates name: keep them as given.
+    ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+    redisOptions: {
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(tls ? { tls: {} } : {}),
+      ...nodeOptions,
+    },
+  };
+  return new Cluster(config.REDIS_CLUSTER_NODES, clusterOptions);
+}
+
 export function createEventsQueue(config: Config, connection: ConnectionOptions): Queue<EventJob> {
   return new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
 }
 
+/**
+ * The name of every Redis key the platform writes outside BullMQ's queues. Starting with
+ * QUEUE_PREFIX, it carries the prefix's hash tag: in a cluster it shares the queues' slot,
+ * so a key and a queue's keys can be used together.
+ */
+export function redisKey(config: Pick<Config, "QUEUE_PREFIX">, ...parts: string[]): string {
+  return [config.QUEUE_PREFIX, ...parts].join(":");
+}
+
 /** Redis key remembering that an event was acknowledged (see the ingress's enqueue). */
-export function acknowledgedKey(config: Config, id: string): string {
-  return `${config.QUEUE_PREFIX}:ack:${id}`;
+export function acknowledgedKey(config: Pick<Config, "QUEUE_PREFIX">, id: string): string {
+  return redisKey(config, "ack", id);
+}
+
+/**
+ * Redis key claiming a signed body for the first event id that carried it, for sources
+ * whose event id is not signed. Same prefix as the markers and the queue, so a hash-tagged
+ * prefix keeps them all in one Redis Cluster slot.
+ */
+export function bodyClaimKey(config: Pick<Config, "QUEUE_PREFIX">, source: string, bodyDigest: string): string {
+  return redisKey(config, "ack", "body", source, bodyDigest);
 }

@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
-import express, { type Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
 import type { Queue } from "bullmq";
 import type { Config, EventJob, Logger, PrismaClient } from "@aiops/shared";
-import { adminAuth } from "./auth.js";
 import { adminRoutes } from "./admin-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
 import { EventReader } from "./event-reader.js";
 import { Replayer } from "./replayer.js";
 import { routerFor } from "./routes.js";
+import { adminSecurityHeaders } from "./security-headers.js";
 
 /** The events page: static files, the same from src/ and from dist/. */
 const PAGE_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
@@ -23,6 +23,8 @@ export interface AdminDeps {
   /** Shown in Bull Board beside the events queue. */
   otherQueues: readonly Queue[];
   logger: Logger;
+  /** The admin token check (with its failure limit), shared with /metrics on the public port. */
+  auth: RequestHandler;
 }
 
 /** Everything under /admin: the JSON API, the events page and Bull Board, all behind the token. */
@@ -31,9 +33,10 @@ export function adminRouter(deps: AdminDeps): Router {
   const reader = new EventReader(deps);
   const replayer = new Replayer({ ...deps, logger: deps.logger.child({ component: "replay" }) });
 
-  router.use("/admin", adminAuth(deps.config.ADMIN_TOKEN));
+  // First, so that refusals (401, 403, 429) carry the headers too.
+  router.use("/admin", adminSecurityHeaders, deps.auth);
   router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer })));
-  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, ...deps.otherQueues]));
+  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
 
   const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });
   router.get(["/admin", "/admin/"], (_req, res) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { presentedToken } from "./auth.js";
+import { isSameOrigin, presentedToken } from "./auth.js";
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
@@ -17,5 +17,23 @@ describe("presentedToken", () => {
     expect(presentedToken("Token s3cret")).toBeUndefined();
     expect(presentedToken("Bearer")).toBeUndefined();
     expect(presentedToken(`Basic ${Buffer.from("no-colon").toString("base64")}`)).toBeUndefined();
+  });
+});
+
+describe("isSameOrigin", () => {
+  const host = "admin.example:3000";
+  it("accepts this origin, and clients that send neither Origin nor Sec-Fetch-Site", () => {
+    expect(isSameOrigin({ host })).toBe(true);
+    expect(isSameOrigin({ host, origin: "http://admin.example:3000" })).toBe(true);
+    expect(isSameOrigin({ host, origin: "https://admin.example:3000", "sec-fetch-site": "same-origin" })).toBe(true);
+    expect(isSameOrigin({ host, "sec-fetch-site": "none" })).toBe(true);
+  });
+
+  it("refuses other origins, Origin: null and origins that do not parse, without throwing", () => {
+    for (const origin of ["https://evil.example", "http://admin.example:3001", "null", "http://[::1", "", "admin.example:3000"])
+      expect(isSameOrigin({ host, origin }), origin).toBe(false);
+    expect(isSameOrigin({ host, origin: "null", "sec-fetch-site": "same-origin" })).toBe(false);
+    expect(isSameOrigin({ host, "sec-fetch-site": "cross-site" })).toBe(false);
+    expect(isSameOrigin({ host, "sec-fetch-site": "same-site", origin: "http://admin.example:3000" })).toBe(false);
   });
 });

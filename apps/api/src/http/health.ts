@@ -1,36 +1,39 @@
 import express, { type Router } from "express";
-import type { Redis } from "ioredis";
-import type { PrismaClient } from "@aiops/shared";
-import type { Registry } from "prom-client";
+import type { Logger, PrismaClient, RedisClient } from "@aiops/shared";
 import { withTimeout } from "../timeout.js";
 
 const CHECK_TIMEOUT_MS = 1_000;
 
-async function check(probe: () => Promise<unknown>): Promise<"ok" | string> {
+type Check = "ok" | "failing";
+
+/** Whether a dependency answers; why it does not goes to the log, never to the caller. */
+async function check(name: string, probe: () => Promise<unknown>, logger: Logger): Promise<Check> {
   try {
     await withTimeout(probe(), CHECK_TIMEOUT_MS, () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
     return "ok";
   } catch (error) {
-    return (error as Error).message;
+    logger.warn({ err: error, dependency: name }, "readiness check failed");
+    return "failing";
   }
 }
 
-export function healthRouter(deps: { redis: Redis; db: PrismaClient; registry: Registry }): Router {
+/**
+ * Liveness and readiness, without authentication (load balancers and orchestrators call
+ * them). Readiness names each dependency ok or failing and nothing more: a driver's error
+ * names internal hosts and ports.
+ */
+export function healthRouter(deps: { redis: RedisClient; db: PrismaClient; logger: Logger }): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
   router.get("/readyz", async (_req, res) => {
     const [redis, postgres] = await Promise.all([
-      check(() => deps.redis.ping()),
-      check(() => deps.db.$queryRaw`SELECT 1`),
+      check("redis", () => deps.redis.ping(), deps.logger),
+      check("postgres", () => deps.db.$queryRaw`SELECT 1`, deps.logger),
     ]);
     const ready = redis === "ok" && postgres === "ok";
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", redis, postgres });
-  });
-  // Unauthenticated like most Prometheus targets: it holds counts, never payloads or secrets.
-  router.get("/metrics", async (_req, res) => {
-    res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import {
   AppError,
+  bodyDigest,
   eventRecordId,
   type ConfiguredSource,
   type EventJob,
@@ -60,6 +61,8 @@ export class Ingress {
     if (!providerEventId || providerEventId.length > MAX_EVENT_ID_LENGTH)
       throw new AppError("invalid_payload", "the event carries no usable event id");
     const { type, providerType } = definition.classify(request);
+    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
+    const digest = definition.eventIdSigned ? undefined : bodyDigest(rawBody);
     const job: EventJob = {
       id: eventRecordId(definition.name, providerEventId),
       source: definition.name,
@@ -68,11 +71,13 @@ export class Ingress {
       type,
       receivedAt: new Date(this.now()).toISOString(),
       payload: body,
+      ...(digest ? { bodyDigest: digest } : {}),
     };
 
+    let id: string;
     let duplicate: boolean;
     try {
-      ({ duplicate } = await this.options.producer.enqueue(job));
+      ({ id, duplicate } = await this.options.producer.enqueue(job));
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.options.logger.error({ err: error, source: definition.name, eventId: job.id }, "queue unavailable");
@@ -82,9 +87,9 @@ export class Ingress {
     // Every accepted event is recorded in Postgres and counted in /metrics; the log line is
     // for tracing one delivery, at debug, so the hot path does not pay for it by default.
     this.options.logger.debug(
-      { source: definition.name, eventId: job.id, providerEventId, type, providerType, duplicate },
+      { source: definition.name, eventId: id, providerEventId, type, providerType, duplicate },
       duplicate ? "duplicate event" : "event accepted",
     );
-    return duplicate ? { status: 200, body: { id: job.id, duplicate: true } } : { status: 202, body: { id: job.id, duplicate: false } };
+    return duplicate ? { status: 200, body: { id, duplicate: true } } : { status: 202, body: { id, duplicate: false } };
   }
 }

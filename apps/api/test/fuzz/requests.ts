@@ -56,7 +56,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 const sources = builtInSources;
 const secretOf = (source: SourceDefinition) => TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
 const wrongSecretOf = (source: SourceDefinition) =>
-  secretOf(source).startsWith("whsec_") ? `whsec_${Buffer.from("not the secret").toString("base64")}` : "not the secret";
+  secretOf(source).startsWith("whsec_") ? `whsec_${Buffer.from("not the secret, but shaped like one").toString("base64")}` : "not the secret";
 
 /** Printable Latin-1, the most a header value can carry; Node.js trims its ends. */
 const headerValue = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength: 60 });

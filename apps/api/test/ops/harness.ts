@@ -13,15 +13,17 @@ import {
   type Config,
   type EventJob,
 } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
-import { createApi, type Api } from "../../src/api.js";
+import { TEST_ADMIN_TOKEN, testEnv } from "@aiops/shared/testing";
+import { createApi, type Api, type ApiOptions } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
 
-export const ADMIN_TOKEN = "test-admin-token";
+export const ADMIN_TOKEN = TEST_ADMIN_TOKEN;
 const SOURCE_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
 export interface OpsHarness {
   url: string;
+  /** The private metrics listener's base URL, when started with `metricsPort`. */
+  metricsUrl: string | undefined;
   api: Api;
   config: Config;
   queue: Queue<EventJob>;
@@ -35,16 +37,25 @@ export interface OpsHarness {
   close(): Promise<void>;
 }
 
-export async function startOpsApi(overrides: Record<string, string | undefined> = {}): Promise<OpsHarness> {
+export interface OpsOptions {
+  /** Also start the private metrics listener (API_METRICS_PORT) on a free port. */
+  metricsPort?: boolean;
+  eventCounts?: ApiOptions["eventCounts"];
+}
+
+export async function startOpsApi(overrides: Record<string, string | undefined> = {}, options: OpsOptions = {}): Promise<OpsHarness> {
   const source = `ops-${randomBytes(4).toString("hex")}`;
   const sourcesFile = join(tmpdir(), `${source}.json`);
   const spec = { name: source, scheme: "standard-webhooks", secretVariable: "OPS_SOURCE_SECRET", eventId: { header: "webhook-id" }, type: "lead" } as const;
   writeFileSync(sourcesFile, JSON.stringify({ sources: [spec] }));
   const env = testEnv({ SOURCES_FILE: sourcesFile, OPS_SOURCE_SECRET: SOURCE_SECRET, ...overrides });
   const config = parseConfig(env);
-  const api = createApi(config, { logger: createLogger({ level: "silent" }), env, metrics: new IngressMetrics() });
+  const api = createApi(config, { logger: createLogger({ level: "silent" }), env, metrics: new IngressMetrics(), eventCounts: options.eventCounts });
   const port = await api.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
+  // Redis and Postgres connect in the background; tests start once both answer.
+  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, "the API to be ready");
+  const metricsUrl = options.metricsPort ? `http://127.0.0.1:${await api.listenMetrics(0, "127.0.0.1")}` : undefined;
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
   const definition = customSource(spec);
@@ -63,6 +74,7 @@ export async function startOpsApi(overrides: Record<string, string | undefined> 
 
   return {
     url,
+    metricsUrl,
     api,
     signed,
     config,

@@ -2,7 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { Config } from "@aiops/shared";
 import { AiAnswerError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
+import { capInput } from "./input-cap.js";
 import { strictJsonSchema } from "./json-schema.js";
 import { buildMessages } from "./prompt.js";
 import type { AiAnswer, AiProvider } from "./provider.js";
@@ -13,6 +15,8 @@ export interface OpenAiProviderOptions {
   baseURL?: string;
   model: string;
   timeoutMs: number;
+  /** Most characters of event text in one request (`AI_MAX_INPUT_CHARS`); longer fields are cut with a marker. */
+  maxInputChars: number;
   /** Retries of one request on 429, 5xx, timeouts and connection errors. */
   maxRetries: number;
   retryBaseMs: number;
@@ -21,6 +25,25 @@ export interface OpenAiProviderOptions {
   /** Called before every request, retries included: the fleet-wide rate limit. */
   beforeRequest?: () => Promise<void>;
   logger: Logger;
+}
+
+/** The provider's options as the configuration sets them; the worker and `pnpm eval` share this. */
+export function openAiOptionsFrom(
+  config: Config,
+  overrides: { apiKey: string; model?: string; beforeRequest?: () => Promise<void>; logger: Logger },
+): OpenAiProviderOptions {
+  return {
+    apiKey: overrides.apiKey,
+    baseURL: config.OPENAI_BASE_URL,
+    model: overrides.model ?? config.OPENAI_MODEL,
+    timeoutMs: config.AI_TIMEOUT_MS,
+    maxInputChars: config.AI_MAX_INPUT_CHARS,
+    maxRetries: config.AI_MAX_RETRIES,
+    retryBaseMs: config.AI_RETRY_BASE_MS,
+    retryMaxDelayMs: config.AI_RETRY_MAX_DELAY_MS,
+    beforeRequest: overrides.beforeRequest,
+    logger: overrides.logger,
+  };
 }
 
 interface Usage {
@@ -53,7 +76,7 @@ export class OpenAiProvider implements AiProvider {
   /** An answer that does not fit the schema is asked for once more, then the step fails for good. */
   async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {
     const usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
-    const messages = buildMessages(task as AiTask<unknown>, input);
+    const messages = buildMessages(task as AiTask<unknown>, capInput(input, this.options.maxInputChars));
     const jsonSchema = strictJsonSchema(task.schema);
     let problem = "";
     let raw = "";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@aiops/shared";
 
 /**
  * A sliding-window log in Redis: at most `limit` requests in any window, across every worker
@@ -23,7 +23,7 @@ return math.max(1, tonumber(oldest[2]) + window - now)
 /** The fleet-wide AI request limit (AI_RATE_LIMIT_RPM). */
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly limit: number,
     private readonly windowMs = 60_000,

@@ -13,7 +13,7 @@ export function enabledConnectors(config: Config): Connector[] {
     connectors.push(new HubSpotConnector({ accessToken: config.HUBSPOT_ACCESS_TOKEN, baseUrl: config.HUBSPOT_BASE_URL, ...limits }));
   if (config.SLACK_NOTIFY_WEBHOOK_URL) connectors.push(new SlackConnector({ webhookUrl: config.SLACK_NOTIFY_WEBHOOK_URL, ...limits }));
   if (config.OUTBOUND_WEBHOOK_URL && !config.OUTBOUND_WEBHOOK_SECRET)
-    throw new ConfigError("Invalid configuration:\n  OUTBOUND_WEBHOOK_SECRET: required when OUTBOUND_WEBHOOK_URL is set (deliveries are always signed)");
+    throw new ConfigError("Invalid configuration: OUTBOUND_WEBHOOK_SECRET: required when OUTBOUND_WEBHOOK_URL is set (deliveries are always signed)");
   if (config.OUTBOUND_WEBHOOK_URL && config.OUTBOUND_WEBHOOK_SECRET)
     connectors.push(
       new OutboundWebhookConnector({ url: config.OUTBOUND_WEBHOOK_URL, secret: config.OUTBOUND_WEBHOOK_SECRET, ...limits }),

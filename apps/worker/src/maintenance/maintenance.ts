@@ -1,6 +1,5 @@
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
-import { MAINTENANCE_QUEUE, type Config, type Logger, type PrismaClient } from "@aiops/shared";
+import { MAINTENANCE_QUEUE, type Config, type Logger, type PrismaClient, type RedisClient } from "@aiops/shared";
 import { prunePayloads } from "./prune-payloads.js";
 
 export const PRUNE_SCHEDULER_ID = "prune-payloads";
@@ -9,7 +8,7 @@ export interface MaintenanceDeps {
   config: Config;
   db: PrismaClient;
   /** A worker connection (`maxRetriesPerRequest: null`); not closed here, the caller owns it. */
-  connection: Redis;
+  connection: RedisClient;
   logger: Logger;
 }
 

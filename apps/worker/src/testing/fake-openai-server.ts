@@ -32,6 +32,8 @@ export class FakeOpenAiServer extends FakeService {
   delayMs = 0;
   /** While set, every request not scripted otherwise gets this answer: an outage that lasts. */
   always: FakeAiBehaviour | undefined;
+  /** Requests waiting for `release()`; each answers as it would have, once released. */
+  private held: Array<() => void> | undefined;
 
   get baseURL(): string {
     return `${this.http.url}/v1`;
@@ -47,6 +49,24 @@ export class FakeOpenAiServer extends FakeService {
     return this.http.requests.filter((request) => request.path.endsWith("/chat/completions"));
   }
 
+  /** From now on, answers wait until `release()`: a job is then surely in flight, whatever the machine's load. */
+  hold(): this {
+    this.held ??= [];
+    return this;
+  }
+
+  /** Requests held right now. */
+  get waiting(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Answers every held request and stops holding. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
+  }
+
   /** The next answers, in order. */
   then(...behaviours: FakeAiBehaviour[]): this {
     this.script.push(...behaviours);
@@ -57,6 +77,7 @@ export class FakeOpenAiServer extends FakeService {
     if (!request.path.endsWith("/chat/completions")) return sendJson(response, 404, { error: { message: "not found" } });
     if (request.headers.authorization !== "Bearer test-openai-key")
       return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });
+    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
     const behaviour = this.script.shift() ?? this.always;
     if (behaviour?.kind === "hang") return;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));

@@ -1,5 +1,6 @@
 // Runs a worker in-process against the real Redis and Postgres, on a queue prefix of its own.
 import {
+  bodyDigest,
   builtInSources,
   createDatabase,
   createEventsQueue,
@@ -48,6 +49,7 @@ export function sampleEvent(sourceName: string, seq = nextSeq(), edit?: (body: a
     type,
     receivedAt: new Date().toISOString(),
     payload: body,
+    ...(source.eventIdSigned ? {} : { bodyDigest: bodyDigest(rawBody) }),
   };
 }
 

@@ -44,6 +44,15 @@ export type CustomSourceConfig = z.infer<typeof customSourceSchema>;
 
 export const sourcesFileSchema = z.strictObject({ sources: z.array(customSourceSchema) });
 
+/**
+ * Whether the scheme's signature covers the configured event id: a body field or the body's
+ * digest always is; of the headers, only Standard Webhooks' `webhook-id` is signed.
+ */
+function eventIdSigned({ scheme, eventId }: CustomSourceConfig): boolean {
+  if (eventId === "body-sha256" || "field" in eventId) return true;
+  return scheme === "standard-webhooks" && eventId.header.toLowerCase() === "webhook-id";
+}
+
 function fieldAt(body: unknown, path: string): unknown {
   let value = body;
   for (const key of path.split(".")) {
@@ -66,6 +75,7 @@ export function customSource(spec: CustomSourceConfig): SourceDefinition {
       const value = "header" in eventId ? header(headers, eventId.header.toLowerCase()) : fieldAt(body, eventId.field);
       return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
     },
+    eventIdSigned: eventIdSigned(spec),
     classify({ body }) {
       if (typeof type === "string") return { type, providerType: null };
       const value = fieldAt(body, type.field);

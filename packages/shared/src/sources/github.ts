@@ -25,6 +25,8 @@ export const githubSource: SourceDefinition = {
   secretVariable: "GITHUB_WEBHOOK_SECRET",
   schema: (headers) => (header(headers, "x-github-event") === "issues" ? issuesEvent : anyEvent),
   eventId: ({ headers }) => header(headers, "x-github-delivery"),
+  // X-GitHub-Delivery and X-GitHub-Event are outside the signature, which covers the body alone.
+  eventIdSigned: false,
   classify({ headers, body }) {
     const event = header(headers, "x-github-event") ?? "unknown";
     const action = (body as { action?: unknown }).action;

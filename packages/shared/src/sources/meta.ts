@@ -23,6 +23,7 @@ export const metaSource: SourceDefinition = {
   schema: () => pagePayload,
   // Meta sends no delivery id; an identical body is the same delivery.
   eventId: ({ rawBody }) => bodyDigest(rawBody),
+  eventIdSigned: true,
   classify({ body }) {
     const payload = body as PagePayload;
     const isLead =

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
-import { secretsFor } from "../config.js";
+import { ConfigError, configErrorMessage, secretsFor } from "../config.js";
+import { DEFAULT_SECRET_MIN_LENGTH, minLengthProblem, secretListProblem, standardWebhooksSecretProblem } from "../secret-rules.js";
 import { loadSourcesFile } from "./custom.js";
 import { githubSource } from "./github.js";
 import { metaSource } from "./meta.js";
@@ -26,13 +27,37 @@ export interface ConfiguredSource {
   secrets: readonly string[];
 }
 
-/** Every source the platform answers on, built-in and from the sources file, with its secrets. */
+/**
+ * Why a sources-file source's secrets cannot be used. Built-in variables are checked by the
+ * configuration schema; these are read raw, so they get the same rules here.
+ */
+function customSecretsProblem(definition: SourceDefinition, secrets: readonly string[]): string | undefined {
+  return secretListProblem(secrets, (secret) =>
+    definition.scheme.name === "standard-webhooks"
+      ? standardWebhooksSecretProblem(secret)
+      : minLengthProblem(secret, DEFAULT_SECRET_MIN_LENGTH),
+  );
+}
+
+/**
+ * Every source the platform answers on, built-in and from the sources file, with its secrets.
+ * A bad sources file or secret throws a ConfigError: the process stops at start (exit 78).
+ */
 export function loadSources(config: Config, env: NodeJS.ProcessEnv = process.env): Map<string, ConfiguredSource> {
-  const definitions = [...builtInSources, ...(config.SOURCES_FILE ? loadSourcesFile(config.SOURCES_FILE) : [])];
+  let custom: SourceDefinition[] = [];
+  try {
+    custom = config.SOURCES_FILE ? loadSourcesFile(config.SOURCES_FILE) : [];
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: SOURCES_FILE: ${(error as Error).message}`, { cause: error });
+  }
   const sources = new Map<string, ConfiguredSource>();
-  for (const definition of definitions) {
-    if (sources.has(definition.name)) throw new Error(`Source "${definition.name}" is defined twice`);
-    sources.set(definition.name, { definition, secrets: secretsFor(config, env, definition.secretVariable) });
+  for (const definition of [...builtInSources, ...custom]) {
+    if (sources.has(definition.name))
+      throw new ConfigError(`Invalid configuration: SOURCES_FILE: source "${definition.name}" is defined twice`);
+    const secrets = secretsFor(config, env, definition.secretVariable);
+    const problem = custom.includes(definition) ? customSecretsProblem(definition, secrets) : undefined;
+    if (problem) throw new ConfigError(configErrorMessage([{ variable: definition.secretVariable, message: problem }]));
+    sources.set(definition.name, { definition, secrets });
   }
   return sources;
 }

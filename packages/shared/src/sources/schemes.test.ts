@@ -78,7 +78,7 @@ describe("schemes without an SDK, against their documented algorithms", () => {
 describe("refusals", () => {
   const schemes: Array<[string, SignatureScheme, string, boolean]> = [
     ["stripe", stripeScheme, "whsec_a", true],
-    ["standard webhooks", standardWebhooksScheme, `whsec_${Buffer.from("0123456789abcdef").toString("base64")}`, true],
+    ["standard webhooks", standardWebhooksScheme, `whsec_${Buffer.from("0123456789abcdef01234567").toString("base64")}`, true],
     ["zendesk", zendeskScheme, "zd", true],
     ["slack", slackScheme, "sl", true],
     ["hub signature", hubSignatureScheme, "gh", false],
@@ -109,4 +109,19 @@ describe("refusals", () => {
         });
     });
   }
+});
+
+describe("standard webhooks secrets that decode to an empty or short key", () => {
+  // Buffer.from(x, "base64") skips characters outside the alphabet: these all decode to
+  // zero bytes, so a request signed with an EMPTY key would match them.
+  const emptyKeySignature = (id: string, timestamp: string) =>
+    `v1,${createHmac("sha256", Buffer.alloc(0)).update(`${id}.${timestamp}.`).update(body).digest("base64")}`;
+
+  for (const secret of ["whsec_", "whsec_!!!!", "!!!!", `whsec_${Buffer.from("short").toString("base64")}`])
+    it(`refuses a signature made with an empty or short key when the secret is ${JSON.stringify(secret)}`, () => {
+      const timestamp = `${now / 1000}`;
+      const headers = { "webhook-id": "msg_e", "webhook-timestamp": timestamp, "webhook-signature": emptyKeySignature("msg_e", timestamp) };
+      expect(verify(standardWebhooksScheme, headers, [secret])).toMatchObject({ ok: false, code: "invalid_signature" });
+      expect(() => standardWebhooksScheme.sign(body, secret, { now })).toThrow(/Unusable Standard Webhooks secret/);
+    });
 });

@@ -39,6 +39,8 @@ export const shopifySource: SourceDefinition = {
   // The event id is the same on every retry of one event; older API versions send only the webhook id.
   eventId: ({ headers, rawBody }) =>
     header(headers, "x-shopify-event-id") ?? header(headers, "x-shopify-webhook-id") ?? bodyDigest(rawBody),
+  // Those headers and X-Shopify-Topic are outside the signature, which covers the body alone.
+  eventIdSigned: false,
   classify({ headers }) {
     const topic = header(headers, "x-shopify-topic") ?? null;
     return { type: topic && orderTopics.has(topic) ? "payment" : "ignored", providerType: topic };

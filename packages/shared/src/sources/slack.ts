@@ -55,6 +55,7 @@ export const slackSource: SourceDefinition = {
   secretVariable: "SLACK_SIGNING_SECRET",
   schema: () => slackPayload,
   eventId: ({ body, rawBody }) => (body as { event_id?: string }).event_id ?? bodyDigest(rawBody),
+  eventIdSigned: true,
   classify({ body }) {
     const payload = body as SlackPayload;
     if (payload.type !== "event_callback") return { type: "ignored", providerType: payload.type };

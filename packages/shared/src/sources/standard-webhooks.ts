@@ -1,15 +1,13 @@
 import { z } from "zod";
+import { standardWebhooksKey, standardWebhooksSecretProblem } from "../secret-rules.js";
 import { anyMatches, fromBase64, hmacSha256, timestampProblem } from "./crypto.js";
 import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
 
-/** The signing key of a `whsec_<base64>` secret (a bare base64 secret is accepted too). */
-export function standardWebhooksKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret, "base64");
-}
-
 /**
  * Standard Webhooks: `webhook-signature: v1,<base64 hmac of "id.timestamp.body">` (several,
- * space-separated), keyed with the base64-decoded `whsec_` secret.
+ * space-separated), keyed with the base64-decoded `whsec_` secret (a bare base64 secret is
+ * accepted too). The secrets were checked at start (secret-rules.ts); one that slipped past
+ * that check matches nothing here, so an empty or short key never verifies a request.
  */
 export const standardWebhooksScheme: SignatureScheme = {
   name: "standard-webhooks",
@@ -29,7 +27,8 @@ export const standardWebhooksScheme: SignatureScheme = {
       .filter(([version]) => version === "v1")
       .map(([, sig]) => fromBase64(sig ?? ""));
     const signed = (secret: string) => hmacSha256(standardWebhooksKey(secret), id, ".", timestamp, ".", rawBody);
-    if (!anyMatches(secrets, signatures, signed))
+    const usable = secrets.filter((secret) => standardWebhooksSecretProblem(secret) === undefined);
+    if (!anyMatches(usable, signatures, signed))
       return { ok: false, code: "invalid_signature", message: "no v1 signature matches a configured secret" };
     const problem = timestampProblem(/^\d+$/.test(timestamp) ? Number(timestamp) : NaN, now, toleranceSeconds);
     return problem ? { ok: false, code: "stale_timestamp", message: problem } : { ok: true };
@@ -58,6 +57,8 @@ export const leadSource: SourceDefinition = {
   secretVariable: "LEAD_WEBHOOK_SECRET",
   schema: () => leadFormSchema,
   eventId: ({ headers }) => header(headers, "webhook-id"),
+  // The scheme signs "webhook-id.webhook-timestamp.body".
+  eventIdSigned: true,
   classify: () => ({ type: "lead", providerType: "form.submitted" }),
   sample(seq) {
     const hot = seq % 2 === 0;

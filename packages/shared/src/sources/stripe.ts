@@ -50,6 +50,7 @@ export const stripeSource: SourceDefinition = {
   secretVariable: "STRIPE_WEBHOOK_SECRET",
   schema: () => stripeEvent,
   eventId: ({ body, rawBody }) => (body as { id?: string }).id ?? bodyDigest(rawBody),
+  eventIdSigned: true,
   classify({ body }) {
     const type = (body as z.infer<typeof stripeEvent>).type;
     return { type: stripePaymentEvents.has(type) ? "payment" : "ignored", providerType: type };

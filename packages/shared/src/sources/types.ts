@@ -59,6 +59,12 @@ export interface SourceDefinition {
   schema(headers: Headers): z.ZodType;
   /** The id the provider keeps across its own retries. */
   eventId(request: ParsedRequest): string | undefined;
+  /**
+   * Whether the signature covers the event id (it is in the body, or in a header the scheme
+   * signs). When it does not (GitHub's, Shopify's id headers), anyone holding one delivery
+   * could resend it under a fresh id, so the ingress also recognises the same signed body.
+   */
+  readonly eventIdSigned: boolean;
   classify(request: ParsedRequest): Classification;
   /** An answer that is not an event (Slack's `url_verification`), sent as 200 JSON. */
   handshake?(request: ParsedRequest): Record<string, unknown> | undefined;

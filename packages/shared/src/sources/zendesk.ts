@@ -58,6 +58,7 @@ export const zendeskSource: SourceDefinition = {
     const id = (body as { id?: unknown }).id;
     return typeof id === "string" && (body as { type?: unknown }).type ? id : bodyDigest(rawBody);
   },
+  eventIdSigned: true,
   classify({ body }) {
     const type = (body as { type?: string }).type;
     if (!type) return { type: "ticket", providerType: "trigger" };

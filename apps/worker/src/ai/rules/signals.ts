@@ -5,6 +5,17 @@ export interface Signal {
   reason: string;
 }
 
+/**
+ * How much of a text the offline rules read. Their keywords sit near the start of a message,
+ * and a bounded input bounds the time any rule can take, whatever a sender puts in a form.
+ */
+export const RULES_MAX_TEXT_CHARS = 10_000;
+
+/** The part of a text the rules read: its first `RULES_MAX_TEXT_CHARS` characters. */
+export function readable(text: string): string {
+  return text.length > RULES_MAX_TEXT_CHARS ? text.slice(0, RULES_MAX_TEXT_CHARS) : text;
+}
+
 export function matching(signals: readonly Signal[], text: string): Signal[] {
   return signals.filter((signal) => signal.pattern.test(text));
 }
@@ -13,8 +24,40 @@ export function clamp(value: number, min = 0, max = 100): number {
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
+/**
+ * Payload text quoted inside a reason, shortened: a reason holds 500 characters at most, and a
+ * company name or failure reason may be longer.
+ */
+export function quote(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const space = /\s/;
+
+/**
+ * Links in a text: `http://` or `https://` and at least one character of address. Counted in
+ * one pass; a regular expression that finds "three links" backtracks over the text between them.
+ */
+export function countLinks(text: string): number {
+  const lower = text.toLowerCase();
+  let links = 0;
+  let at = lower.indexOf("http");
+  while (at !== -1) {
+    const address = lower.startsWith("s://", at + 4) ? at + 8 : lower.startsWith("://", at + 4) ? at + 7 : -1;
+    const next = address === -1 ? undefined : lower[address];
+    const isLink = next !== undefined && !space.test(next);
+    if (isLink) links += 1;
+    // A link's first address character is its own, as the pattern this replaces had it.
+    at = lower.indexOf("http", isLink ? address + 1 : at + 4);
+  }
+  return links;
+}
+
 /** The first sentence of a text, shortened: the offline provider's summary. */
 export function firstSentence(text: string, max = 200): string {
-  const sentence = text.split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? "";
+  let end = 0;
+  // A sentence ends at a line break, or at a space after `.`, `!` or `?`.
+  while (end < text.length && text[end] !== "\n" && !(space.test(text[end]!) && ".!?".includes(text[end - 1] ?? "x"))) end += 1;
+  const sentence = text.slice(0, end).trim();
   return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
