@@ -96,11 +96,11 @@ function loadDotEnv() {
   if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
 }
 
-function startServices(which) {
+function startServices(which, serviceArgs = []) {
   const services = { api: "apps/api/src/main.ts", worker: "apps/worker/src/main.ts" };
   const children = which.map((name) => {
     const flags = name === "api" ? API_NODE_FLAGS : [];
-    const child = spawn("node", [...flags, ...NODE_TS, services[name]], { cwd: root, stdio: "inherit" });
+    const child = spawn("node", [...flags, ...NODE_TS, services[name], ...serviceArgs], { cwd: root, stdio: "inherit" });
     child.on("exit", (code, signal) => {
       if (!stopping) {
         process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
@@ -112,12 +112,20 @@ function startServices(which) {
   let stopping = false;
   function stop(signal, code = 0) {
     stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill(signal);
+    if (signal) for (const child of children) if (child.exitCode === null) child.kill(signal);
     Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on("exit", r)) : null))).then(() =>
       process.exit(code),
     );
   }
-  process.on("SIGINT", () => stop("SIGINT"));
+  // Ctrl-C already reaches every process of the terminal's group: forwarding it too would be
+  // each service's second signal, which means "exit now" and cuts jobs in flight. A second
+  // Ctrl-C is passed on, for that very purpose.
+  let interrupted = false;
+  process.on("SIGINT", () => {
+    if (interrupted) stop("SIGINT");
+    else stop(null);
+    interrupted = true;
+  });
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
@@ -175,10 +183,11 @@ const commands = {
     loadDotEnv();
     startServices(["api"]);
   },
+  /** `--processes N` (or WORKER_PROCESSES) runs N worker processes under one supervisor. */
   "start:worker"() {
     ensureInstalled();
     loadDotEnv();
-    startServices(["worker"]);
+    startServices(["worker"], args);
   },
   migrate() {
     const pnpm = ensureInstalled();

@@ -75,8 +75,8 @@ class Canvas {
 
 const short = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}K` : n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
 
-/** Panels stacked vertically, sharing the x axis (`xs`, in seconds). */
-export function drawChart(xs: number[], panels: Panel[], title: string, width = 1000, panelHeight = 200): Buffer {
+/** Panels stacked vertically, sharing the x axis (`xs`, in seconds unless `xUnit` says otherwise). */
+export function drawChart(xs: number[], panels: Panel[], title: string, width = 1000, panelHeight = 200, xUnit = "S"): Buffer {
   const top = 30;
   const canvas = new Canvas(width, top + panels.length * panelHeight);
   canvas.text(10, 8, title, [0, 0, 0]);
@@ -97,7 +97,7 @@ export function drawChart(xs: number[], panels: Panel[], title: string, width = 
       canvas.text(8, y - 5, short((yMax * g) / 4));
     }
     canvas.line(left, plotTop, left, plotBottom, [120, 120, 120]);
-    for (let t = 0; t <= 4; t++) canvas.text(left + ((right - left) * t) / 4 - 10, plotBottom + 8, `${Math.round((xMax * t) / 4)}S`);
+    for (let t = 0; t <= 4; t++) canvas.text(left + ((right - left) * t) / 4 - 10, plotBottom + 8, `${Math.round((xMax * t) / 4)}${xUnit}`);
     const px = (x: number) => left + ((right - left) * x) / xMax;
     const py = (v: number) => plotBottom - ((plotBottom - plotTop) * v) / yMax;
     for (const series of panel.series)

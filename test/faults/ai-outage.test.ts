@@ -65,6 +65,6 @@ it("the AI down, slow, then answering garbage: retries complete, failed events c
   expect(traffic.refused).toEqual([]);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0 });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0 });
   expect(result.completed).toBe(result.acknowledged);
 }, 300_000);

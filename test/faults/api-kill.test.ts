@@ -43,7 +43,7 @@ it("the API killed under load: retried requests are acknowledged once, every ack
   expect(traffic.refused).toEqual([]);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0 });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0 });
   expect(result.completed).toBe(result.acknowledged);
   expect(await fetch(`${fleet.url}/healthz`).then((r) => r.status)).toBe(200);
   expect(api.running).toBe(true);

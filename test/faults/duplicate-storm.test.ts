@@ -59,7 +59,7 @@ it("each event delivered five times, concurrently and after its job left Redis: 
   expect(afterJobLeft).toBeGreaterThan(traffic.events.length);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, deliveries: result.sent * COPIES });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0, deliveries: result.sent * COPIES });
   expect(result.completed).toBe(result.acknowledged);
   expect(processedTwice).toBe(0);
 });

@@ -53,7 +53,7 @@ it("Postgres unreachable for 20 s: workers back off, then finish every event", a
   expect(traffic.refused).toEqual([]);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0 });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0 });
   expect(result.completed).toBe(result.acknowledged);
   expect(fleet.api.running && fleet.workers.every((worker) => worker.running)).toBe(true);
 });

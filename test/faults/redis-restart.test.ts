@@ -49,7 +49,7 @@ it("Redis restarted mid-stream: 503 while it is down, nothing acknowledged is lo
   expect(traffic.refused).toEqual([]);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0 });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0 });
   expect(result.completed).toBe(result.acknowledged);
   expect(fleet.api.running && fleet.workers.every((worker) => worker.running)).toBe(true);
 });

@@ -43,7 +43,7 @@ it("a worker killed three times mid-job: every acknowledged event completes once
   expect(traffic.refused).toEqual([]);
   expect(drained).toBe(true);
   expect(result.acknowledged).toBe(result.sent);
-  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0 });
+  expect(result).toMatchObject({ lost: 0, duplicated: 0, failed: 0, idleWorkers: 0 });
   expect(result.completed).toBe(result.acknowledged);
   expect(fleet.workers.every((worker) => worker.running)).toBe(true);
 });

@@ -43,6 +43,10 @@ export interface WorkerOptions {
   /** Replaces the built-in CRM (tests that make it fail). */
   crm?: Crm;
   connectors?: Connector[];
+  /** Serve this process's metrics endpoint (default). Off for a supervisor's children: it serves theirs. */
+  serveMetrics?: boolean;
+  /** The supervisor slot labelling this process's metrics; "0" when it runs alone. */
+  slot?: string;
 }
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
@@ -112,8 +116,10 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     redis,
     db,
     ownsDb: !options.db,
-    metricsServer: config.WORKER_METRICS_PORT > 0 ? new MetricsServer(metrics.registry) : undefined,
+    metricsServer: config.WORKER_METRICS_PORT !== 0 && options.serveMetrics !== false ? new MetricsServer(metrics.registry) : undefined,
     metricsPort: config.WORKER_METRICS_PORT,
+    metrics,
+    slot: options.slot ?? "0",
     logger,
   });
 }

@@ -1,9 +1,10 @@
 import { DRAFTS_QUEUE, EVENTS_QUEUE, type Config, type DraftJob, type PrismaClient, type RedisClient } from "@aiops/shared";
-import { Worker, type Queue } from "bullmq";
+import { Worker, type Job, type Queue } from "bullmq";
 import type { DraftSender } from "./drafts/draft-sender.js";
 import type { Logger } from "pino";
 import type { EventProcessor } from "./events/event-processor.js";
 import type { MetricsServer } from "./metrics-server.js";
+import type { WorkerMetrics } from "./metrics.js";
 
 export interface FleetWorkerDeps {
   config: Config;
@@ -17,7 +18,11 @@ export interface FleetWorkerDeps {
   db: PrismaClient;
   ownsDb: boolean;
   metricsServer?: MetricsServer;
-  metricsPort: number;
+  /** WORKER_METRICS_PORT: undefined takes the default port, or a free one when it is taken. */
+  metricsPort: number | undefined;
+  metrics: WorkerMetrics;
+  /** This process's slot under a supervisor ("1".."N"), "0" when it runs alone. */
+  slot: string;
   logger: Logger;
 }
 
@@ -37,8 +42,12 @@ export class FleetWorker {
 
   async start(): Promise<void> {
     const { config, processor, connection, logger } = this.deps;
-    if (this.deps.metricsServer) this.metricsPort = await this.deps.metricsServer.listen(this.deps.metricsPort);
-    const worker = new Worker(EVENTS_QUEUE, (job, token) => processor.process(job, token), {
+    if (this.deps.metricsServer) {
+      const bound = await this.deps.metricsServer.bind(this.deps.metricsPort);
+      this.metricsPort = bound.port;
+      if (bound.fellBack) logger.warn({ metricsPort: bound.port }, "default metrics port taken by another process: serving metrics on a free port");
+    }
+    const worker = new Worker(EVENTS_QUEUE, (job, token) => this.run(job, token), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
@@ -61,7 +70,20 @@ export class FleetWorker {
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped"));
     await worker.waitUntilReady();
     await this.startDraftWorker();
-    logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, metricsPort: this.metricsPort }, "worker started");
+    logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, metricsPort: this.metricsPort, slot: this.deps.slot, pid: process.pid }, "worker started");
+  }
+
+  /** Processes one job, counted per process so an operator sees that every process takes its share. */
+  private async run(job: Job, token: string | undefined): Promise<unknown> {
+    const labels = { worker: this.deps.slot, pid: String(process.pid) };
+    try {
+      const value = await this.deps.processor.process(job, token);
+      this.deps.metrics.processJobs.inc({ ...labels, result: "ok" });
+      return value;
+    } catch (error) {
+      this.deps.metrics.processJobs.inc({ ...labels, result: "thrown" });
+      throw error;
+    }
   }
 
   /** The consumer of the drafts queue: few jobs, each a request to a channel. */

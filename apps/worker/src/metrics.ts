@@ -10,6 +10,7 @@ export class WorkerMetrics {
   readonly eventsCompleted: Counter<"type" | "status">;
   readonly eventsFailed: Counter<"type">;
   readonly eventsDeferred: Counter<"type">;
+  readonly processJobs: Counter<"worker" | "pid" | "result">;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -59,6 +60,12 @@ export class WorkerMetrics {
       name: "aiops_worker_events_deferred_total",
       help: "Runs put back until the time a rate-limited downstream asked for (retry-after)",
       labelNames: ["type"],
+      registers,
+    });
+    this.processJobs = new Counter({
+      name: "aiops_worker_process_jobs_total",
+      help: "Jobs this worker process ran, by process (supervisor slot, pid) and result (ok, or thrown: retry, deferral or failure)",
+      labelNames: ["worker", "pid", "result"],
       registers,
     });
   }

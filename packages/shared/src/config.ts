@@ -164,8 +164,13 @@ export const configSchema = z.object({
    * mid-job therefore delays its job by about this much (also the stalled-job check interval).
    */
   JOB_LOCK_MS: positiveInt.min(1_000).default(30_000),
-  /** Port of the worker's Prometheus endpoint (`/metrics`); 0 switches it off. */
-  WORKER_METRICS_PORT: port.default(9464),
+  /**
+   * Port of the worker's Prometheus endpoint (`/metrics`); 0 switches it off. Unset: 9464, or
+   * a free port (logged) when another worker on the host holds 9464. Set and taken: exit.
+   */
+  WORKER_METRICS_PORT: z.preprocess((value) => (value === "" ? undefined : value), port.optional()),
+  /** Worker processes `start:worker` runs under one supervisor, with one metrics endpoint (`--processes`). */
+  WORKER_PROCESSES: positiveInt.max(64).default(1),
   /** Timeout of one request to a connector (HubSpot, Slack, outbound webhook). */
   CONNECTOR_TIMEOUT_MS: positiveInt.default(10_000),
   CONNECTOR_RETRY_MAX_DELAY_MS: positiveInt.default(30_000),

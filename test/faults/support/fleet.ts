@@ -15,13 +15,20 @@ export interface FleetOptions {
   checkDatabaseUrl?: string;
 }
 
+/** Jobs a worker process ran, from its own metrics endpoint (`aiops_worker_process_jobs_total`). */
+export async function jobsRun(metricsPort: number): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text());
+  let total = 0;
+  for (const match of text.matchAll(/^aiops_worker_process_jobs_total\{[^}]*\} (\d+)$/gm)) total += Number(match[1]);
+  return total;
+}
+
 /** Short timings so a killed worker's job is taken over within seconds and retries come quickly. */
 const FAULT_DEFAULTS = {
   OPENAI_API_KEY: "test-openai-key",
   AI_CACHE: "false",
   AI_RETRY_BASE_MS: "50",
   AI_TIMEOUT_MS: "5000",
-  WORKER_METRICS_PORT: "0",
   WORKER_CONCURRENCY: "5",
   JOB_ATTEMPTS: "10",
   JOB_BACKOFF_MS: "200",
@@ -32,6 +39,8 @@ const FAULT_DEFAULTS = {
 export class Fleet {
   readonly workers: ServiceProcess[] = [];
   readonly retired: ServiceProcess[] = [];
+  /** Each worker's metrics port: WORKER_METRICS_PORT is left unset, so they share a host as `start:worker` does. */
+  private readonly metricsPorts = new Map<ServiceProcess, number>();
   api!: ServiceProcess;
   readonly fake = new FakeOpenAiServer();
   env!: NodeJS.ProcessEnv;
@@ -64,7 +73,16 @@ export class Fleet {
   async startWorker(): Promise<ServiceProcess> {
     const worker = new ServiceProcess("worker", this.env);
     this.workers.push(worker);
-    return worker.ready();
+    await worker.ready();
+    const started = worker.output.find((line) => line.includes('"worker started"')) ?? "{}";
+    this.metricsPorts.set(worker, (JSON.parse(started) as { metricsPort?: number }).metricsPort ?? 0);
+    return worker;
+  }
+
+  /** Running workers that have not run a single job: every multi-worker test expects none. */
+  async idleWorkers(): Promise<number> {
+    const counts = await Promise.all(this.workers.filter((w) => w.running).map((w) => jobsRun(this.metricsPorts.get(w) ?? 0)));
+    return counts.filter((count) => count === 0).length;
   }
 
   /** SIGKILLs a worker and starts its replacement, as an orchestrator would. */

@@ -18,6 +18,8 @@ export interface Outcome {
   aiSteps: number;
   aiRepeats: number;
   deliveries: number;
+  /** Running workers that ran no job: more workers than did the work would go unnoticed otherwise. */
+  idleWorkers: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,5 +91,6 @@ export async function outcome(fleet: Fleet, traffic: Traffic): Promise<Outcome> 
     aiSteps,
     aiRepeats,
     deliveries: traffic.events.reduce((sum, event) => sum + event.deliveries, 0),
+    idleWorkers: await fleet.idleWorkers(),
   };
 }

@@ -9,8 +9,8 @@ export class WorkerProcess {
   readonly output: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts"], {
+  constructor(env: NodeJS.ProcessEnv, args: string[] = []) {
+    this.child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts", ...args], {
       cwd: root,
       env: { PATH: process.env.PATH, ...env, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
