@@ -5,6 +5,7 @@ import { AiService } from "./ai/ai-service.js";
 import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
+import { RedactingProvider } from "./ai/redacting-provider.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
 import { enabledConnectors } from "./connectors/registry.js";
@@ -29,9 +30,10 @@ export interface WorkerOptions {
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) return new RulesProvider();
-  return new OpenAiProvider(
+  const openAi = new OpenAiProvider(
     openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
   );
+  return config.AI_REDACT_PII ? new RedactingProvider(openAi) : openAi;
 }
 
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */

@@ -76,6 +76,36 @@ describe("the OpenAI provider against an OpenAI-compatible server", () => {
     expect(user.length).toBeLessThan(8500);
   });
 
+  it("keeps the lead's email and phone from the model (AI_REDACT_PII, on by default) and puts them back in the stored draft", async () => {
+    const email = `jane.roe.${Math.random().toString(36).slice(2, 8)}@roe-industries.com`;
+    const phone = "+1 415 555 0132";
+    fake.then({
+      kind: "content",
+      content: JSON.stringify({ category: "hot", urgency: 80, reasons: ["asked for a call on <PHONE_1>"], draftReply: "Hi Jane, I will write to <EMAIL_1> and call <PHONE_1> today." }),
+    });
+    const start = fake.requests.length;
+    const event = await h.enqueue(
+      sampleEvent("new-lead", undefined, (body) => {
+        body.phone = phone;
+        body.message = `We need 40 seats. Reach me at ${email} or ${phone}, or my colleague at ${email.toUpperCase()}.`;
+      }),
+    );
+    expect((await h.waitFor(event.id)).status).toBe("completed");
+    const [request] = requestsSince(start);
+    // Neither raw nor as the JSON the model decodes: no address, no number.
+    const decoded = JSON.stringify(JSON.parse(request!.body));
+    for (const text of [request!.body, decoded]) {
+      expect(text.toLowerCase()).not.toContain(email);
+      expect(text).not.toContain("415 555 0132");
+      expect(text).not.toContain("4155550132");
+    }
+    const user = JSON.parse(request!.body).messages.find((m: { role: string }) => m.role === "user").content as string;
+    const data = JSON.parse(user.slice(user.indexOf("\n") + 1, user.lastIndexOf("\n"))) as { message: string };
+    expect(data.message).toBe("We need 40 seats. Reach me at <EMAIL_1> or <PHONE_1>, or my colleague at <EMAIL_1>.");
+    const step = await aiStep(event.id, "ai.lead");
+    expect(step.output).toMatchObject({ draftReply: `Hi Jane, I will write to ${email} and call ${phone} today.`, reasons: [`asked for a call on ${phone}`] });
+  });
+
   it("retries 500s: two failures then an answer complete the event with one stored result and three attempts", async () => {
     fake.then({ kind: "error", status: 500 }, { kind: "error", status: 500 });
     const start = fake.requests.length;
