@@ -1,13 +1,15 @@
-import { createDatabase, createWorkerConnection, redisKey, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
+import { createDatabase, createWorkerConnection, redisKey, sqlFor, type Config, type PrismaClient, type RedisClient } from "@aiops/shared";
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
+import { DailyBudget } from "./ai/daily-budget.js";
 import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
 import { RedactingProvider } from "./ai/redacting-provider.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
+import { request } from "./connectors/http-client.js";
 import { enabledConnectors } from "./connectors/registry.js";
 import { Crm } from "./crm/crm.js";
 import { EventProcessor } from "./events/event-processor.js";
@@ -26,6 +28,8 @@ export interface WorkerOptions {
   /** Replaces the built-in CRM (tests that make it fail). */
   crm?: Crm;
   connectors?: Connector[];
+  /** How old today's stored AI spend may get before it is read again (tests: 0, every step). */
+  aiBudgetRefreshMs?: number;
 }
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
@@ -34,6 +38,22 @@ function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Lo
     openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
   );
   return config.AI_REDACT_PII ? new RedactingProvider(openAi) : openAi;
+}
+
+/** `AI_DAILY_BUDGET_USD`, told once a day through `SLACK_NOTIFY_WEBHOOK_URL` when set. */
+function dailyBudget(config: Config, limitUsd: number, db: PrismaClient, redis: RedisClient, logger: Logger, refreshMs?: number): DailyBudget {
+  const webhookUrl = config.SLACK_NOTIFY_WEBHOOK_URL;
+  return new DailyBudget({
+    limitUsd,
+    sql: sqlFor(db),
+    redis,
+    notifiedKey: (day) => redisKey(config, "ai-budget-notified", day),
+    notify: async (text) => {
+      if (webhookUrl) await request("slack", webhookUrl, { body: { text }, timeoutMs: config.CONNECTOR_TIMEOUT_MS });
+    },
+    refreshMs,
+    logger: logger.child({ component: "ai-budget" }),
+  });
 }
 
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
@@ -49,11 +69,19 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     limiter = new RateLimiter(limiterRedis, redisKey(config, "ai-rate-limit"), config.AI_RATE_LIMIT_RPM);
   }
   const provider = options.provider ?? aiProvider(config, limiter, logger);
+  let budget: DailyBudget | undefined;
+  if (config.AI_DAILY_BUDGET_USD !== undefined && provider.remote) {
+    const budgetRedis = createWorkerConnection(config);
+    redis.push(budgetRedis);
+    budget = dailyBudget(config, config.AI_DAILY_BUDGET_USD, db, budgetRedis, logger, options.aiBudgetRefreshMs);
+  }
   const ai = new AiService({
     provider,
     cache: config.AI_CACHE ? new AiCache(db) : undefined,
     metrics,
     prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
+    budget,
+    offline: new RulesProvider(),
     logger,
   });
   const processor = new EventProcessor({

@@ -4,6 +4,7 @@ import { AiAnswerError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
 import type { StepOutcome } from "../steps/step-runner.js";
 import type { AiCache } from "./ai-cache.js";
+import { BUDGET_REACHED, type DailyBudget } from "./daily-budget.js";
 import { estimateCostUsd, type PriceOverride } from "./pricing.js";
 import type { AiProvider } from "./provider.js";
 import type { AiTask } from "./task.js";
@@ -14,6 +15,9 @@ export interface AiServiceOptions {
   cache?: AiCache;
   metrics: WorkerMetrics;
   prices?: PriceOverride;
+  /** `AI_DAILY_BUDGET_USD`: past it, a remote provider's steps are answered by `offline` instead. */
+  budget?: DailyBudget;
+  offline?: AiProvider;
   logger: Logger;
 }
 
@@ -40,9 +44,16 @@ export class AiService {
       this.options.logger.warn({ task: task.name }, "cached AI answer no longer fits the schema; asking again");
     }
 
+    const { budget, offline } = this.options;
+    if (provider.remote && budget && offline && (await budget.reached())) {
+      metrics.aiBudgetFallbacks.inc({ task: task.name });
+      return this.answerOffline(offline, task, input, BUDGET_REACHED);
+    }
+
     try {
       const answer = await provider.complete(task, input);
       const costUsd = this.count(answer.provider, answer.model, answer.promptTokens, answer.completionTokens);
+      budget?.record(costUsd);
       metrics.aiRequests.inc({ provider: answer.provider, model: answer.model, cached: "false" });
       if (key) await cache!.set(key, answer);
       const { output, provider: name, model, promptTokens, completionTokens, requests } = answer;
@@ -56,9 +67,21 @@ export class AiService {
     } catch (error) {
       // Invalid answers were billed too.
       if (error instanceof AiAnswerError)
-        this.count(provider.name, provider.model, error.usage.promptTokens, error.usage.completionTokens);
+        budget?.record(this.count(provider.name, provider.model, error.usage.promptTokens, error.usage.completionTokens));
       throw error;
     }
+  }
+
+  /** The offline rules' answer in place of the model's, with the reason stored beside it. */
+  private async answerOffline<I, S extends z.ZodType>(offline: AiProvider, task: AiTask<I, S>, input: I, note: string): Promise<StepOutcome<z.infer<S>>> {
+    const answer = await offline.complete(task, input);
+    this.options.metrics.aiRequests.inc({ provider: answer.provider, model: answer.model, cached: "false" });
+    return {
+      output: answer.output,
+      tries: 1,
+      ai: { provider: answer.provider, model: answer.model, promptTokens: 0, completionTokens: 0, costUsd: 0, cached: false, note },
+      repeatable: true,
+    };
   }
 
   private count(provider: string, model: string, promptTokens: number, completionTokens: number): number {
