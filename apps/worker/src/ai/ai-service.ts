@@ -32,7 +32,7 @@ export class AiService {
   async ask<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<StepOutcome<z.infer<S>>> {
     const { provider, metrics } = this.options;
     const cache = provider.remote ? this.options.cache : undefined;
-    const key = cache?.key(provider.name, provider.model, task.promptVersion, input);
+    const key = cache?.key(provider.name, provider.model, { version: task.promptVersion, text: task.instructions }, input);
     const hit = key ? await cache!.get(key) : undefined;
     if (hit) {
       const parsed = task.schema.safeParse(hit.output);
