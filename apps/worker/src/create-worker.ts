@@ -6,7 +6,6 @@ import { DailyBudget } from "./ai/daily-budget.js";
 import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
-import { RedactingProvider } from "./ai/redacting-provider.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
 import { request } from "./connectors/http-client.js";
@@ -34,10 +33,9 @@ export interface WorkerOptions {
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) return new RulesProvider();
-  const openAi = new OpenAiProvider(
+  return new OpenAiProvider(
     openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
   );
-  return config.AI_REDACT_PII ? new RedactingProvider(openAi) : openAi;
 }
 
 /** `AI_DAILY_BUDGET_USD`, told once a day through `SLACK_NOTIFY_WEBHOOK_URL` when set. */
@@ -80,6 +78,7 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     cache: config.AI_CACHE ? new AiCache(db) : undefined,
     metrics,
     prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
+    redactPii: config.AI_REDACT_PII,
     budget,
     offline: new RulesProvider(),
     logger,

@@ -7,7 +7,8 @@ import type { AiTask } from "./task.js";
  * A remote provider that never sees personal data (`AI_REDACT_PII`): email addresses, phone
  * numbers, card numbers and IBANs in the input become placeholders (`<EMAIL_1>`), and the
  * answer's strings, the drafted reply among them, get the real values back before anyone
- * else reads them.
+ * else reads them. `pnpm eval` asks through this; the worker's `AiService` does the same
+ * around its cache, so cached answers keep placeholders too.
  */
 export class RedactingProvider implements AiProvider {
   constructor(private readonly inner: AiProvider) {}
