@@ -113,3 +113,74 @@ describe("the daily AI budget", () => {
     }
   });
 });
+
+describe("DailyBudget, against the real stores", () => {
+  function budget(limitUsd: number, now: () => Date, notify: (text: string) => Promise<void>, redis: Redis, prefix: string) {
+    return new DailyBudget({
+      limitUsd,
+      sql: sqlFor(db),
+      redis,
+      notifiedKey: (day) => redisKey({ QUEUE_PREFIX: prefix }, "ai-budget-notified", day),
+      notify,
+      refreshMs: 60_000,
+      logger: pino({ level: "silent" }),
+      now,
+    });
+  }
+
+  it("counts this process's spend until the stored sum is read again, and starts from zero on a new UTC day", async () => {
+    const redis = new Redis(first.config.REDIS_URL);
+    try {
+      let now = new Date();
+      const told: string[] = [];
+      const spent = await spentTodayUsd();
+      const b = budget(spent + 1, () => now, async (text) => void told.push(text), redis, `budget-${Math.random()}`);
+      expect(await b.reached()).toBe(false);
+      b.record(0.6);
+      expect(await b.reached()).toBe(false);
+      b.record(0.6);
+      expect(await b.reached()).toBe(true);
+      await expect.poll(() => told.length).toBe(1);
+      expect(told[0]).toMatch(/AI budget reached/);
+      // Tomorrow (UTC): nothing stored yet, and yesterday's unsaved spend does not count.
+      now = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 0, 0, 1));
+      expect(await b.reached()).toBe(false);
+      expect(b.spentUsd).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("gives the day's notification back when Slack could not be told, so a later step tries again", async () => {
+    const redis = new Redis(first.config.REDIS_URL);
+    try {
+      const attempts: string[] = [];
+      let fail = true;
+      const prefix = `budget-${Math.random()}`;
+      const key = redisKey({ QUEUE_PREFIX: prefix }, "ai-budget-notified", new Date().toISOString().slice(0, 10));
+      const b = budget(
+        0.000001,
+        () => new Date(),
+        async (text) => {
+          attempts.push(text);
+          if (fail) throw new Error("slack is down");
+        },
+        redis,
+        prefix,
+      );
+      b.record(1);
+      expect(await b.reached()).toBe(true);
+      await expect.poll(() => attempts.length).toBe(1);
+      await expect.poll(() => redis.exists(key)).toBe(0);
+      fail = false;
+      expect(await b.reached()).toBe(true);
+      await expect.poll(() => attempts.length).toBe(2);
+      expect(await redis.exists(key)).toBe(1);
+      expect(await b.reached()).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(attempts).toHaveLength(2);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
