@@ -89,6 +89,17 @@ describe("redaction and restoration", () => {
     }
   });
 
+  it("restores in linear time, even from an answer of many unclosed brackets", () => {
+    const map = new PiiMap();
+    map.placeholder("EMAIL", "jo@acme.com");
+    const started = performance.now();
+    const hostile = `${"<".repeat(1_000_000)}>`;
+    expect(map.restore(hostile)).toBe(hostile);
+    expect(map.restore(`${"<".repeat(50)}<EMAIL_1>`)).toBe(`${"<".repeat(50)}jo@acme.com`);
+    // Generous: scanning to the far `>` from each `<` takes minutes.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("changes nothing without personal data", () => {
     const map = new PiiMap();
     expect(redactPii({ a: "hello 2024-01-15" }, map).value).toEqual({ a: "hello 2024-01-15" });

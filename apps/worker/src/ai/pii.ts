@@ -41,10 +41,11 @@ export class PiiMap {
     let out = "";
     let from = 0;
     for (let open = text.indexOf("<"); open !== -1; open = text.indexOf("<", open + 1)) {
-      const close = text.indexOf(">", open);
-      if (close === -1) break;
-      // The longest placeholder is `<EMAIL_` plus a count: a far `>` is not one.
-      if (close - open > 16) continue;
+      // The longest placeholder is `<EMAIL_` plus a count: look no further for its `>`, so a
+      // text of many `<` costs no more than its length.
+      const near = text.slice(open, open + 17).indexOf(">");
+      if (near === -1) continue;
+      const close = open + near;
       const value = this.byPlaceholder.get(text.slice(open, close + 1));
       if (value === undefined) continue;
       out += text.slice(from, open) + value;
