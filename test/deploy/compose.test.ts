@@ -142,6 +142,15 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("ships the worker's prompt files in the runtime image, where the compiled code looks for them", () => {
+    const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
+    const runtime = dockerfile.split(/^(?=FROM )/m).find((block) => /^FROM \S+ AS runtime$/m.test(block)) ?? "";
+    // dist/ai/prompt-files.js reads ../../prompts: apps/worker/prompts beside apps/worker/dist.
+    expect(runtime).toMatch(/^COPY --from=build \/app\/apps\/worker\/dist apps\/worker\/dist$/m);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/apps\/worker\/prompts apps\/worker\/prompts$/m);
+    expect(existsSync(join(root, "apps/worker/prompts/lead_analysis/lead-v1.md"))).toBe(true);
+  });
+
   it("passes every configuration variable to the API and the workers, from the host's environment", () => {
     const schemaKeys = Object.keys(configSchema.shape).sort();
     for (const name of ["api", "worker"]) {

@@ -3,6 +3,7 @@ import {
   createWorkerConnection,
   DRAFTS_QUEUE,
   redisKey,
+  sqlFor,
   type Config,
   type DraftChannel as ChannelName,
   type DraftJob,
@@ -13,11 +14,13 @@ import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import { AiCache } from "./ai/ai-cache.js";
 import { AiService } from "./ai/ai-service.js";
+import { DailyBudget } from "./ai/daily-budget.js";
 import { OpenAiProvider, openAiOptionsFrom } from "./ai/openai-provider.js";
 import type { AiProvider } from "./ai/provider.js";
 import { RateLimiter } from "./ai/rate-limiter.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
+import { request } from "./connectors/http-client.js";
 import { enabledConnectors, writeBackApis } from "./connectors/registry.js";
 import type { DraftChannel } from "./drafts/channels/channel.js";
 import { EmailChannel } from "./drafts/channels/email-channel.js";
@@ -47,6 +50,8 @@ export interface WorkerOptions {
   serveMetrics?: boolean;
   /** The supervisor slot labelling this process's metrics; "0" when it runs alone. */
   slot?: string;
+  /** How old today's stored AI spend may get before it is read again (tests: 0, every step). */
+  aiBudgetRefreshMs?: number;
 }
 
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
@@ -72,6 +77,22 @@ function draftChannels(config: Config): { channels: Partial<Record<ChannelName, 
   };
 }
 
+/** `AI_DAILY_BUDGET_USD`, told once a day through `SLACK_NOTIFY_WEBHOOK_URL` when set. */
+function dailyBudget(config: Config, limitUsd: number, db: PrismaClient, redis: RedisClient, logger: Logger, refreshMs?: number): DailyBudget {
+  const webhookUrl = config.SLACK_NOTIFY_WEBHOOK_URL;
+  return new DailyBudget({
+    limitUsd,
+    sql: sqlFor(db),
+    redis,
+    notifiedKey: (day) => redisKey(config, "ai-budget-notified", day),
+    notify: async (text) => {
+      if (webhookUrl) await request("slack", webhookUrl, { body: { text }, timeoutMs: config.CONNECTOR_TIMEOUT_MS });
+    },
+    refreshMs,
+    logger: logger.child({ component: "ai-budget" }),
+  });
+}
+
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
 export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
   const logger = options.logger.child({ component: "worker" });
@@ -85,11 +106,20 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     limiter = new RateLimiter(limiterRedis, redisKey(config, "ai-rate-limit"), config.AI_RATE_LIMIT_RPM);
   }
   const provider = options.provider ?? aiProvider(config, limiter, logger);
+  let budget: DailyBudget | undefined;
+  if (config.AI_DAILY_BUDGET_USD !== undefined && provider.remote) {
+    const budgetRedis = createWorkerConnection(config);
+    redis.push(budgetRedis);
+    budget = dailyBudget(config, config.AI_DAILY_BUDGET_USD, db, budgetRedis, logger, options.aiBudgetRefreshMs);
+  }
   const ai = new AiService({
     provider,
     cache: config.AI_CACHE ? new AiCache(db) : undefined,
     metrics,
     prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
+    redactPii: config.AI_REDACT_PII,
+    budget,
+    offline: new RulesProvider(),
     logger,
   });
   const connection = createWorkerConnection(config);

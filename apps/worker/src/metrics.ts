@@ -6,6 +6,7 @@ export class WorkerMetrics {
   readonly aiTokens: Counter<"provider" | "model" | "kind">;
   readonly aiCost: Counter<"provider" | "model">;
   readonly aiRequests: Counter<"provider" | "model" | "cached">;
+  readonly aiBudgetFallbacks: Counter<"task">;
   readonly jobsInFlight: Gauge;
   readonly eventsCompleted: Counter<"type" | "status">;
   readonly eventsFailed: Counter<"type">;
@@ -37,6 +38,12 @@ export class WorkerMetrics {
       name: "aiops_ai_answers_total",
       help: "AI answers used by steps, by whether the cache served them",
       labelNames: ["provider", "model", "cached"],
+      registers,
+    });
+    this.aiBudgetFallbacks = new Counter({
+      name: "aiops_ai_budget_fallbacks_total",
+      help: "AI steps answered by the offline rules because AI_DAILY_BUDGET_USD was reached, by task",
+      labelNames: ["task"],
       registers,
     });
     this.jobsInFlight = new Gauge({

@@ -124,6 +124,22 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     expect(report.comparison?.find((c) => c.split === "all")?.changes.changed).toBe(0);
   });
 
+  it("--compare PROMPT_VERSION asks the same model with that version's prompt file, side by side", async () => {
+    const set = writeSet("leads-prompts.jsonl", leads);
+    const start = fake.requests.length;
+    const { code, stdout } = await evalCli(["--set", set, "--compare", "lead-v2"]);
+    expect(code).toBe(0);
+    const systems = fake.requests.slice(start).map((r) => JSON.parse(r.body).messages[0].content as string);
+    const prompts = join(root, "apps/worker/prompts/lead_analysis");
+    const v1 = readFileSync(join(prompts, "lead-v1.md"), "utf8").trim();
+    const v2 = readFileSync(join(prompts, "lead-v2.md"), "utf8").trim();
+    expect(v1).not.toBe(v2);
+    expect(systems.filter((text) => text.startsWith(`${v1} `))).toHaveLength(4);
+    expect(systems.filter((text) => text.startsWith(`${v2} `))).toHaveLength(4);
+    expect(stdout).toContain("== openai/gpt-4o-mini vs openai/gpt-4o-mini lead-v2 ==");
+    expect(stdout).toContain("prompt lead-v2");
+  });
+
   it("--compare offline puts the rules provider beside the model on the same cases", async () => {
     const set = writeSet("leads-offline.jsonl", leads);
     const { code, stdout } = await evalCli(["--set", set, "--compare", "offline"]);
@@ -199,7 +215,7 @@ describe("the pnpm eval command's exit codes", () => {
     expect((await offline(["--min", "80"])).stderr).toMatch(/--min must be a number from 0 to 1, got "80"/);
     expect((await offline(["--task", "invoice"])).stderr).toMatch(/--task must be one of lead, ticket, payment/);
     expect((await offline(["--split", "test"])).code).toBe(2);
-    expect((await offline(["--compare", "lead-v9"])).stderr).toMatch(/no such prompt version .* known: lead-v1, ticket-v1, payment-v1/);
+    expect((await offline(["--compare", "lead-v9"])).stderr).toMatch(/no such prompt version .* known: lead-v1, lead-v2, ticket-v1, payment-v1/);
     const broken = writeSet("broken.jsonl", [leads[0], leads[1], { ...leads[2], input: {} }]);
     const set = await offline(["--set", broken]);
     expect(set.code).toBe(2);

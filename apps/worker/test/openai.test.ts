@@ -76,6 +76,60 @@ describe("the OpenAI provider against an OpenAI-compatible server", () => {
     expect(user.length).toBeLessThan(8500);
   });
 
+  it("keeps the lead's email and phone from the model (AI_REDACT_PII, on by default) and puts them back in the stored draft", async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const email = `jane.roe.${tag}@roe-industries.com`;
+    const phone = "+1 415 555 0132";
+    fake.then({
+      kind: "content",
+      content: JSON.stringify({ category: "hot", urgency: 80, reasons: ["asked for a call on <PHONE_1>"], draftReply: `Hi Jane (${tag}), I will write to <EMAIL_1> and call <PHONE_1> today.` }),
+    });
+    const start = fake.requests.length;
+    const event = await h.enqueue(
+      sampleEvent("new-lead", undefined, (body) => {
+        body.phone = phone;
+        body.message = `We need 40 seats. Reach me at ${email} or ${phone}, or my colleague at ${email.toUpperCase()}.`;
+      }),
+    );
+    expect((await h.waitFor(event.id)).status).toBe("completed");
+    const [request] = requestsSince(start);
+    // Neither raw nor as the JSON the model decodes: no address, no number.
+    const decoded = JSON.stringify(JSON.parse(request!.body));
+    for (const text of [request!.body, decoded]) {
+      expect(text.toLowerCase()).not.toContain(email);
+      expect(text).not.toContain("415 555 0132");
+      expect(text).not.toContain("4155550132");
+    }
+    const user = JSON.parse(request!.body).messages.find((m: { role: string }) => m.role === "user").content as string;
+    const data = JSON.parse(user.slice(user.indexOf("\n") + 1, user.lastIndexOf("\n"))) as { message: string };
+    expect(data.message).toBe("We need 40 seats. Reach me at <EMAIL_1> or <PHONE_1>, or my colleague at <EMAIL_1>.");
+    const step = await aiStep(event.id, "ai.lead");
+    expect(step.output).toMatchObject({ draftReply: `Hi Jane (${tag}), I will write to ${email} and call ${phone} today.`, reasons: [`asked for a call on ${phone}`] });
+    // The cache keeps the model's answer as the model gave it: placeholders, no address.
+    const cached = await h.db.$queryRawUnsafe<Array<{ output: string }>>(`SELECT output::text AS output FROM ai_cache WHERE output::text LIKE $1`, `%${tag}%`);
+    expect(cached).toHaveLength(1);
+    expect(cached[0]!.output).toContain("<EMAIL_1>");
+    expect(cached[0]!.output.toLowerCase()).not.toContain(email);
+  });
+
+  it("answers the same words from another person from the cache, with that person's own email in the draft", async () => {
+    const tag = `cache-pii-${Math.random().toString(36).slice(2, 8)}`;
+    const words = (body: any, email: string) => {
+      body.name = "Pat";
+      body.company = "Same Co";
+      body.message = `${tag}: we need 40 seats, write to ${email}`;
+    };
+    fake.then({ kind: "content", content: JSON.stringify({ category: "warm", urgency: 50, reasons: ["seats"], draftReply: "Hi Pat, replying to <EMAIL_1>." }) });
+    const first = await h.enqueue(sampleEvent("new-lead", undefined, (body) => words(body, "pat.one@same.example")));
+    expect((await h.waitFor(first.id)).status).toBe("completed");
+    const start = fake.requests.length;
+    const second = await h.enqueue(sampleEvent("new-lead", undefined, (body) => words(body, "pat.two@same.example")));
+    expect((await h.waitFor(second.id)).status).toBe("completed");
+    expect(requestsSince(start)).toHaveLength(0);
+    expect(await aiStep(first.id, "ai.lead")).toMatchObject({ cached: false, output: { draftReply: "Hi Pat, replying to pat.one@same.example." } });
+    expect(await aiStep(second.id, "ai.lead")).toMatchObject({ cached: true, output: { draftReply: "Hi Pat, replying to pat.two@same.example." } });
+  });
+
   it("retries 500s: two failures then an answer complete the event with one stored result and three attempts", async () => {
     fake.then({ kind: "error", status: 500 }, { kind: "error", status: 500 });
     const start = fake.requests.length;

@@ -42,6 +42,18 @@ describe("configuration", () => {
     expect(parseConfig({})).toMatchObject({ BULL_BOARD_WRITE: false, API_METRICS_PORT: 0, ADMIN_AUTH_MAX_FAILURES: 10, ADMIN_AUTH_WINDOW_SECONDS: 300 });
   });
 
+  it("redacts personal data for the model by default, with no fallback model and no daily AI budget", () => {
+    const ai = (env: Record<string, string>) => {
+      const config = parseConfig(env);
+      return [config.AI_REDACT_PII, config.OPENAI_FALLBACK_MODEL, config.AI_DAILY_BUDGET_USD];
+    };
+    expect(ai({})).toEqual([true, undefined, undefined]);
+    // Compose passes unset variables as empty strings.
+    expect(ai({ AI_REDACT_PII: "false", OPENAI_FALLBACK_MODEL: "", AI_DAILY_BUDGET_USD: "" })).toEqual([false, undefined, undefined]);
+    expect(parseConfig({ OPENAI_FALLBACK_MODEL: "gpt-4.1-mini", AI_DAILY_BUDGET_USD: "2.50" })).toMatchObject({ OPENAI_FALLBACK_MODEL: "gpt-4.1-mini", AI_DAILY_BUDGET_USD: 2.5 });
+    for (const value of ["0", "-1", "ten"]) expect(() => parseConfig({ AI_DAILY_BUDGET_USD: value }), value).toThrow(/AI_DAILY_BUDGET_USD/);
+  });
+
   it("names every bad variable in one error", () => {
     const attempt = () => parseConfig({ PORT: "eighty", REDIS_URL: "not a url", OUTBOUND_WEBHOOK_SECRET: "plain" });
     expect(attempt).toThrow(ConfigError);

@@ -137,6 +137,12 @@ export const configSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  /** Model asked when OPENAI_MODEL's retries are exhausted on 5xx or timeouts; unset: none. */
+  OPENAI_FALLBACK_MODEL: optionalText,
+  /** Email addresses, phone numbers, card numbers and IBANs replaced by placeholders before the model sees the text. */
+  AI_REDACT_PII: flag.default(true),
+  /** Fleet-wide AI spend per UTC day in US dollars; past it, AI steps use the offline rules. Unset: no cap. */
+  AI_DAILY_BUDGET_USD: optionalText.pipe(z.coerce.number<string | undefined>().positive().optional()),
   AI_TIMEOUT_MS: positiveInt.default(30_000),
   AI_CACHE: flag.default(true),
   /** Requests per minute to the AI provider, shared by the whole worker fleet; 0 = no limit. */

@@ -33,6 +33,8 @@ export interface StepView {
   provider: string | null;
   model: string | null;
   cached: boolean;
+  /** Why an AI step was not answered by the configured model (e.g. the daily AI budget was reached). */
+  note: string | null;
   usage: TokenUsage | null;
   costUsd: number | null;
   startedAt: string;
@@ -89,6 +91,7 @@ export function stepView(step: StepResult): StepView {
     provider: step.provider,
     model: step.model,
     cached: step.cached,
+    note: step.note,
     usage: usage(step.promptTokens, step.completionTokens),
     costUsd: step.costUsd === null ? null : Number(step.costUsd.toString()),
     startedAt: step.createdAt.toISOString(),

@@ -19,9 +19,12 @@ export class AiCache {
     this.sql = sqlFor(db);
   }
 
-  /** The key: a hash of provider, model, prompt version and input; any change asks again. */
-  key(provider: string, model: string, promptVersion: string, input: unknown): string {
-    return createHash("sha256").update(JSON.stringify([provider, model, promptVersion, input])).digest("hex");
+  /**
+   * The key: a hash of provider, model, prompt version, the prompt's text and the input; any
+   * change asks again, even a prompt file edited without a new version.
+   */
+  key(provider: string, model: string, prompt: { version: string; text: string }, input: unknown): string {
+    return createHash("sha256").update(JSON.stringify([provider, model, prompt.version, prompt.text, input])).digest("hex");
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {

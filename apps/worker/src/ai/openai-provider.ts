@@ -14,6 +14,8 @@ export interface OpenAiProviderOptions {
   apiKey: string;
   baseURL?: string;
   model: string;
+  /** Asked once `model`'s retries are exhausted on 5xx or timeouts (`OPENAI_FALLBACK_MODEL`). */
+  fallbackModel?: string;
   timeoutMs: number;
   /** Most characters of event text in one request (`AI_MAX_INPUT_CHARS`); longer fields are cut with a marker. */
   maxInputChars: number;
@@ -36,6 +38,8 @@ export function openAiOptionsFrom(
     apiKey: overrides.apiKey,
     baseURL: config.OPENAI_BASE_URL,
     model: overrides.model ?? config.OPENAI_MODEL,
+    // `pnpm eval --compare MODEL` scores that model alone: no fallback behind it.
+    fallbackModel: overrides.model ? undefined : config.OPENAI_FALLBACK_MODEL,
     timeoutMs: config.AI_TIMEOUT_MS,
     maxInputChars: config.AI_MAX_INPUT_CHARS,
     maxRetries: config.AI_MAX_RETRIES,
@@ -73,17 +77,38 @@ export class OpenAiProvider implements AiProvider {
     });
   }
 
-  /** An answer that does not fit the schema is asked for once more, then the step fails for good. */
+  /**
+   * An answer that does not fit the schema is asked for once more, then the step fails for
+   * good. When the model is down (5xx or timeouts through every retry) the fallback model,
+   * if any, is asked the same question; the answer names the model that gave it.
+   */
   async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {
     const usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
     const messages = buildMessages(task as AiTask<unknown>, capInput(input, this.options.maxInputChars));
     const jsonSchema = strictJsonSchema(task.schema);
+    const { fallbackModel } = this.options;
+    try {
+      return await this.completeWith(this.model, task, messages, jsonSchema, usage);
+    } catch (error) {
+      if (!fallbackModel || fallbackModel === this.model || !(error instanceof RetryableError) || !modelDown(error)) throw error;
+      this.options.logger.warn({ task: task.name, model: this.model, fallbackModel, err: error.message }, "AI model unavailable; asking the fallback model");
+      return await this.completeWith(fallbackModel, task, messages, jsonSchema, usage);
+    }
+  }
+
+  private async completeWith<S extends z.ZodType>(
+    model: string,
+    task: AiTask<unknown, S>,
+    messages: ReturnType<typeof buildMessages>,
+    jsonSchema: Record<string, unknown>,
+    usage: Usage,
+  ): Promise<AiAnswer<z.infer<S>>> {
     let problem = "";
     let raw = "";
     for (let answer = 1; answer <= 2; answer++) {
-      raw = await this.request(task.name, messages, jsonSchema, usage);
+      raw = await this.request(model, task.name, messages, jsonSchema, usage);
       const parsed = this.parse(task.schema, raw);
-      if (parsed.ok) return { output: parsed.value, provider: this.name, model: this.model, ...usage };
+      if (parsed.ok) return { output: parsed.value, provider: this.name, model, ...usage };
       problem = parsed.problem;
       this.options.logger.warn({ task: task.name, answer, problem }, "model answer does not fit the schema");
     }
@@ -107,6 +132,7 @@ export class OpenAiProvider implements AiProvider {
   }
 
   private async request(
+    model: string,
     name: string,
     messages: ReturnType<typeof buildMessages>,
     schema: Record<string, unknown>,
@@ -117,7 +143,7 @@ export class OpenAiProvider implements AiProvider {
       usage.requests += 1;
       try {
         const completion = await this.client.chat.completions.create({
-          model: this.model,
+          model,
           messages,
           temperature: 0,
           response_format: { type: "json_schema", json_schema: { name, schema, strict: true } },
@@ -143,7 +169,7 @@ export class OpenAiProvider implements AiProvider {
     return Math.round(base / 2 + (Math.random() * base) / 2);
   }
 
-  /** 429, 408, 409 and 5xx pass with time; other 4xx mean the request itself is wrong. */
+  /** 429, 408, 409 and 5xx pass with time; other 4xx mean the request itself is wrong. Timeouts are connection errors. */
   private classify(error: unknown): RetryableError | PermanentError {
     if (error instanceof OpenAI.APIConnectionError)
       return new RetryableError("ai_unreachable", `AI request failed: ${error.message}`, { cause: error });
@@ -152,10 +178,16 @@ export class OpenAiProvider implements AiProvider {
       const headers = error.headers;
       const retryAfterMs = Number(headers?.get("retry-after-ms")) || parseRetryAfter(headers?.get("retry-after"));
       const message = `AI server answered ${status}: ${error.message}`;
-      if (status === 408 || status === 409 || status === 429 || status >= 500)
-        return new RetryableError("ai_unavailable", message, retryAfterMs === undefined ? {} : { retryAfterMs });
+      const retryAfter = retryAfterMs === undefined ? {} : { retryAfterMs };
+      if (status === 408 || status >= 500) return new RetryableError("ai_unavailable", message, retryAfter);
+      if (status === 409 || status === 429) return new RetryableError("ai_rate_limited", message, retryAfter);
       return new PermanentError("ai_rejected", message, { cause: error });
     }
     return new RetryableError("ai_failed", `AI request failed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** The model itself is down (5xx, timeouts, no connection): another model may answer. A 429 or a 4xx would not change. */
+function modelDown(error: RetryableError): boolean {
+  return error.code === "ai_unavailable" || error.code === "ai_unreachable";
 }

@@ -4,7 +4,10 @@ import type { z } from "zod";
 export interface AiTask<Input, Output extends z.ZodType = z.ZodType> {
   /** Also the JSON schema's name in the request. */
   readonly name: string;
-  /** Bump when the instructions or schema change: cached answers of older versions are not reused. */
+  /**
+   * The instructions' file, `apps/worker/prompts/<name>/<promptVersion>.md`: a new version is
+   * a new file, so the old one stays comparable with `pnpm eval --compare`.
+   */
   readonly promptVersion: string;
   readonly schema: Output;
   readonly instructions: string;

@@ -7,6 +7,7 @@ import { pino, type Logger } from "pino";
 import { OpenAiProvider, openAiOptionsFrom } from "../ai/openai-provider.js";
 import type { PriceOverride } from "../ai/pricing.js";
 import type { AiProvider } from "../ai/provider.js";
+import { RedactingProvider } from "../ai/redacting-provider.js";
 import { RulesProvider } from "../ai/rules-provider.js";
 import { EvalSetError, parseEvalSet, type EvalCase, type EvalSet } from "./eval-set.js";
 import { allPromptVersions, evalTask, evalTaskNames, evalTaskVersion, type EvalTask, type EvalTaskName } from "./eval-tasks.js";
@@ -121,9 +122,11 @@ function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
   return parseEvalSet(text, relative(process.cwd(), path) || path, task);
 }
 
-function openAi(config: Config, model: string, logger: Logger): OpenAiProvider {
+/** The model as the worker asks it: with personal data redacted when AI_REDACT_PII is on. */
+function openAi(config: Config, model: string, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) throw new UsageError(`OPENAI_API_KEY is not set: the openai provider (model ${model}) needs it`);
-  return new OpenAiProvider(openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, model, logger: logger.child({ component: "openai" }) }));
+  const provider = new OpenAiProvider(openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, model, logger: logger.child({ component: "openai" }) }));
+  return config.AI_REDACT_PII ? new RedactingProvider(provider) : provider;
 }
 
 function runnerName(provider: AiProvider, version?: string): string {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paymentStatuses } from "../normalize/canonical.js";
 import type { AiAnswer, AiProvider } from "../ai/provider.js";
+import { loadPrompt, promptVersions } from "../ai/prompt-files.js";
 import type { AiTask } from "../ai/task.js";
 import { leadTask } from "../ai/tasks/lead-task.js";
 import { paymentTask } from "../ai/tasks/payment-task.js";
@@ -77,43 +78,46 @@ const paymentInputSchema = z.strictObject({
 });
 
 /**
- * Every version of each task's prompt the eval can run, by `promptVersion`. Only the current
- * version exists today; a prompt kept alongside it for comparison is added here.
+ * A task at every prompt version kept in its prompts folder (`apps/worker/prompts/<task>/`),
+ * the worker's current version first: the others differ only in their instructions.
  */
+function defineVersions<I, S extends z.ZodType>(spec: Spec<I, S>): EvalTask[] {
+  const others = promptVersions(spec.task.name).filter((version) => version !== spec.task.promptVersion);
+  return [
+    define(spec),
+    ...others.map((version) => define({ ...spec, task: { ...spec.task, promptVersion: version, instructions: loadPrompt(spec.task.name, version) } })),
+  ];
+}
+
+/** Every version of each task's prompt the eval can run, by `promptVersion`. */
 const versions: Record<EvalTaskName, EvalTask[]> = {
-  lead: [
-    define({
-      name: "lead",
-      task: leadTask,
-      input: leadInputSchema,
-      labelKey: "category",
-      classes: leadTask.schema.shape.category.options,
-      labelOf: (output) => output.category,
-      defaultFile: "leads.jsonl",
-    }),
-  ],
-  ticket: [
-    define({
-      name: "ticket",
-      task: ticketTask,
-      input: ticketInputSchema,
-      labelKey: "priority",
-      classes: ticketTask.schema.shape.priority.options,
-      labelOf: (output) => output.priority,
-      defaultFile: "tickets.jsonl",
-    }),
-  ],
-  payment: [
-    define({
-      name: "payment",
-      task: paymentTask,
-      input: paymentInputSchema,
-      labelKey: "risk",
-      classes: paymentTask.schema.shape.risk.options,
-      labelOf: (output) => output.risk,
-      defaultFile: "payments.jsonl",
-    }),
-  ],
+  lead: defineVersions({
+    name: "lead",
+    task: leadTask,
+    input: leadInputSchema,
+    labelKey: "category",
+    classes: leadTask.schema.shape.category.options,
+    labelOf: (output) => output.category,
+    defaultFile: "leads.jsonl",
+  }),
+  ticket: defineVersions({
+    name: "ticket",
+    task: ticketTask,
+    input: ticketInputSchema,
+    labelKey: "priority",
+    classes: ticketTask.schema.shape.priority.options,
+    labelOf: (output) => output.priority,
+    defaultFile: "tickets.jsonl",
+  }),
+  payment: defineVersions({
+    name: "payment",
+    task: paymentTask,
+    input: paymentInputSchema,
+    labelKey: "risk",
+    classes: paymentTask.schema.shape.risk.options,
+    labelOf: (output) => output.risk,
+    defaultFile: "payments.jsonl",
+  }),
 };
 
 /** The task the worker runs today. */

@@ -16,6 +16,8 @@ export interface AiUsage {
   completionTokens: number;
   costUsd: number;
   cached: boolean;
+  /** Why the configured model did not answer, e.g. "daily AI budget reached". */
+  note?: string;
 }
 
 export interface StepOutcome<T> {
@@ -34,7 +36,7 @@ export interface StepOutcome<T> {
 
 /** The columns of `step_results` a step's row sets, in the order `saveStatement` writes them. */
 const STEP_COLUMNS = `id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
-  provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at`;
+  provider, model, prompt_tokens, completion_tokens, cost_usd, cached, note, updated_at`;
 
 /**
  * One statement that stores step rows, whether or not an earlier try left them: a new row
@@ -55,7 +57,7 @@ function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: 
       ${row.outputSql ?? `${p.add(json(row.output))}::jsonb`}, ${p.add(row.error)}::text, ${p.add(row.rawResponse)}::text,
       ${p.add(row.attempts)}::int, ${row.durationSql ?? `${p.add(row.durationMs)}::int`}, ${p.add(row.provider)}::text,
       ${p.add(row.model)}::text, ${p.add(row.promptTokens)}::int, ${p.add(row.completionTokens)}::int,
-      ${p.add(row.costUsd)}::numeric, ${p.add(row.cached ?? false)}::boolean, (now() AT TIME ZONE 'UTC')`,
+      ${p.add(row.costUsd)}::numeric, ${p.add(row.cached ?? false)}::boolean, ${p.add(row.note ?? null)}::text, (now() AT TIME ZONE 'UTC')`,
   );
   const step = `step AS (
       INSERT INTO step_results (${STEP_COLUMNS}) ${p.rows(...values)}
@@ -66,7 +68,7 @@ function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: 
         prompt_tokens = COALESCE(EXCLUDED.prompt_tokens, step_results.prompt_tokens),
         completion_tokens = COALESCE(EXCLUDED.completion_tokens, step_results.completion_tokens),
         cost_usd = COALESCE(EXCLUDED.cost_usd, step_results.cost_usd), cached = EXCLUDED.cached OR step_results.cached,
-        updated_at = EXCLUDED.updated_at
+        note = COALESCE(EXCLUDED.note, step_results.note), updated_at = EXCLUDED.updated_at
       WHERE step_results.status <> 'succeeded'
       RETURNING name, status, attempts, output)`;
   // The event's first run: its row is inserted completed by `eventRow`, and every write is
@@ -310,4 +312,5 @@ interface StepRowSql {
   completionTokens?: number;
   costUsd?: number;
   cached?: boolean;
+  note?: string;
 }

@@ -32,6 +32,8 @@ export class FakeOpenAiServer extends FakeService {
   delayMs = 0;
   /** While set, every request not scripted otherwise gets this answer: an outage that lasts. */
   always: FakeAiBehaviour | undefined;
+  /** Models that answer this way whatever the script says: a model that is down while another is up. */
+  readonly byModel = new Map<string, FakeAiBehaviour>();
   /** Requests waiting for `release()`; each answers as it would have, once released. */
   private held: Array<() => void> | undefined;
 
@@ -78,14 +80,14 @@ export class FakeOpenAiServer extends FakeService {
     if (request.headers.authorization !== "Bearer test-openai-key")
       return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });
     if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
-    const behaviour = this.script.shift() ?? this.always;
+    const body = JSON.parse(request.body) as { model: string; response_format?: { json_schema?: { name?: string } } };
+    const behaviour = this.byModel.get(body.model) ?? this.script.shift() ?? this.always;
     if (behaviour?.kind === "hang") return;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (behaviour?.kind === "error") {
       const headers: Record<string, string> = behaviour.retryAfter ? { "retry-after": behaviour.retryAfter } : {};
       return sendJson(response, behaviour.status, { error: { message: `scripted ${behaviour.status}`, type: "server_error" } }, headers);
     }
-    const body = JSON.parse(request.body) as { model: string; response_format?: { json_schema?: { name?: string } } };
     const task = body.response_format?.json_schema?.name ?? "";
     const content = behaviour?.kind === "content" ? behaviour.content : JSON.stringify(fakeAnswers[task] ?? {});
     sendJson(response, 200, {

@@ -1,6 +1,7 @@
 import type { Lead } from "../../normalize/canonical.js";
 import { leadRules } from "../rules/lead-rules.js";
 import { leadAnalysisSchema } from "../schemas.js";
+import { loadPrompt } from "../prompt-files.js";
 import type { AiTask } from "../task.js";
 
 /** What the model sees of a lead: no email address, only its domain. */
@@ -26,10 +27,6 @@ export const leadTask: AiTask<LeadInput, typeof leadAnalysisSchema> = {
   name: "lead_analysis",
   promptVersion: "lead-v1",
   schema: leadAnalysisSchema,
-  instructions: [
-    "You qualify inbound sales leads for a B2B software company.",
-    "Classify the lead as hot (clear buying intent and urgency), warm (interest, no urgency), cold (little intent) or spam.",
-    "Give urgency from 0 to 100, up to five short reasons, and draft a short, friendly first reply in the lead's language.",
-  ].join(" "),
+  instructions: loadPrompt("lead_analysis", "lead-v1"),
   rules: leadRules,
 };
