@@ -3,6 +3,7 @@ import { AppError } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
 import { approveBodySchema, draftListQuerySchema, rejectBodySchema, type DraftDesk } from "./draft-desk.js";
 import type { EventReader } from "./event-reader.js";
+import type { LabelDesk } from "./label-desk.js";
 import { listQuerySchema } from "./event-reader.js";
 import type { Replayer } from "./replayer.js";
 import type { Route } from "./routes.js";
@@ -19,8 +20,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk }): Route[] {
-  const { reader, replayer, drafts } = deps;
+export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk; labels: LabelDesk }): Route[] {
+  const { reader, replayer, drafts, labels } = deps;
   return [
     {
       method: "get",
@@ -70,6 +71,11 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
       method: "post",
       path: "/events/:id/replay",
       handle: async ({ params }) => ({ status: 202, body: await replayer.replay(params.id ?? "") }),
+    },
+    {
+      method: "post",
+      path: "/events/:id/label",
+      handle: async ({ params, body, actor }) => ({ status: 200, body: await labels.label(params.id ?? "", body, actor) }),
     },
   ];
 }
