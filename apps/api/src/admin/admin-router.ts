@@ -6,6 +6,7 @@ import { adminRoutes } from "./admin-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
 import type { DraftDesk } from "./draft-desk.js";
 import { EventReader } from "./event-reader.js";
+import { ErasureService } from "./erasure.js";
 import { LabelDesk } from "./label-desk.js";
 import { Replayer } from "./replayer.js";
 import { routerFor } from "./routes.js";
@@ -40,7 +41,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   // First, so that refusals (401, 403, 429) carry the headers too.
   router.use("/admin", adminSecurityHeaders, deps.auth);
-  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts, labels: new LabelDesk(deps) })));
+  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts, labels: new LabelDesk(deps), erasure: new ErasureService({ ...deps, logger: deps.logger.child({ component: "erasure" }) }) })));
   router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, deps.draftsQueue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
 
   const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });

@@ -3,6 +3,7 @@ import { AppError } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
 import { approveBodySchema, draftListQuerySchema, rejectBodySchema, type DraftDesk } from "./draft-desk.js";
 import type { EventReader } from "./event-reader.js";
+import type { ErasureService } from "./erasure.js";
 import type { LabelDesk } from "./label-desk.js";
 import { listQuerySchema } from "./event-reader.js";
 import type { Replayer } from "./replayer.js";
@@ -20,8 +21,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk; labels: LabelDesk }): Route[] {
-  const { reader, replayer, drafts, labels } = deps;
+export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk; labels: LabelDesk; erasure: ErasureService }): Route[] {
+  const { reader, replayer, drafts, labels, erasure } = deps;
   return [
     {
       method: "get",
@@ -76,6 +77,11 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
       method: "post",
       path: "/events/:id/label",
       handle: async ({ params, body, actor }) => ({ status: 200, body: await labels.label(params.id ?? "", body, actor) }),
+    },
+    {
+      method: "post",
+      path: "/erasure",
+      handle: async ({ body, actor }) => ({ status: 200, body: await erasure.call(body, actor) }),
     },
   ];
 }
