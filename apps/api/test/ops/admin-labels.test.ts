@@ -11,6 +11,7 @@ describe("reviewers' labels", () => {
     h = await startOpsApi();
     const seeds = [
       { id: "lead", type: "lead" },
+      { id: "lead2", type: "lead" },
       { id: "ticket", type: "ticket" },
       { id: "payment", type: "payment" },
     ] as const;
@@ -28,6 +29,7 @@ describe("reviewers' labels", () => {
     await h.api.db.stepResult.createMany({
       data: [
         { eventId: idOf("lead"), name: "ai.lead", status: "succeeded", output: { category: "warm" }, provider: "openai", model: "gpt-4o-mini" },
+        { eventId: idOf("lead2"), name: "ai.lead", status: "succeeded", output: { category: "hot" }, provider: "openai", model: `model-${h.source}` },
         { eventId: idOf("ticket"), name: "ai.ticket", status: "succeeded", output: { priority: "low" }, provider: "rules", model: "rules-v1" },
       ],
     });
@@ -78,6 +80,15 @@ describe("reviewers' labels", () => {
       expect(res.body.error).toBe("invalid_payload");
     }
     expect(await h.api.db.eventLabel.count({ where: { event: { source: h.source } } })).toBe(before);
+  });
+
+  it("reports the weekly live accuracy per task, provider and model from the latest labels", async () => {
+    expect((await label(idOf("lead2"), { category: "warm" })).status).toBe(200);
+    const mine = async () => (await h.admin("/admin/inbox/accuracy")).body.weeks.filter((row: { model: string }) => row.model === `model-${h.source}`);
+    expect(await mine()).toEqual([{ week: expect.any(String), task: "lead", provider: "openai", model: `model-${h.source}`, labelled: 1, agreed: 0, accuracy: 0 }]);
+    // The reviewer changes their mind: the latest label counts, once.
+    expect((await label(idOf("lead2"), { category: "hot" })).status).toBe(200);
+    expect(await mine()).toMatchObject([{ labelled: 1, agreed: 1, accuracy: 1 }]);
   });
 
   it("answers 404 for an unknown event", async () => {
