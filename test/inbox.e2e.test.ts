@@ -107,6 +107,8 @@ describe("the operations inbox in headless Chromium", () => {
     expect(mails(priya)[0]!.raw.replace(/=\r?\n/g, "")).toContain(edited);
     await expect.poll(() => db.draft.findUnique({ where: { id: draft.id } }).then((d) => d?.status), { timeout: 15_000 }).toBe("sent");
     expect((await db.draft.findUniqueOrThrow({ where: { id: draft.id } })).decidedBy).toBe("maria");
+    // The edit is feedback: the draft needed edits.
+    await expect.poll(() => db.eventLabel.findFirst({ where: { eventId: draft.eventId }, orderBy: { id: "desc" } }).then((l) => l?.draft)).toBe("needed_edits");
 
     await expect.poll(() => item.count()).toBe(0);
     await page.click('#tabs button[data-tab="sent"]');
@@ -138,6 +140,18 @@ describe("the operations inbox in headless Chromium", () => {
     await expect.poll(() => ticket.count()).toBe(1);
     expect(await ticket.locator(".warning").textContent()).toContain("zendesk channel is not configured");
     expect(await ticket.locator("button.approve").isDisabled()).toBe(true);
+
+    // The reviewer corrects the AI's priority from the item.
+    const ticketDraft = await db.draft.findFirstOrThrow({ where: { eventId: (await ticket.getAttribute("data-event"))! } });
+    await ticket.locator("select").selectOption("normal");
+    await ticket.locator("button.save-label").click();
+    await expect.poll(() => db.eventLabel.findFirst({ where: { eventId: ticketDraft.eventId }, orderBy: { id: "desc" } }).then((l) => l?.priority)).toBe("normal");
+    expect((await db.eventLabel.findFirstOrThrow({ where: { eventId: ticketDraft.eventId } })).labelledBy).toBe("maria");
+
+    // Usable on a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     const contact = await db.contact.findUniqueOrThrow({ where: { email: priya } });
     await page.click('#tabs button[data-tab="sent"]');

@@ -24,6 +24,34 @@ async function api(path, options = {}) {
 const say = (text) => ($("#status").textContent = text);
 const cost = (usd) => (usd === null ? "" : ` · $${usd.toFixed(4)}`);
 
+const CHOICES = { lead: ["hot", "warm", "cold", "spam"], ticket: ["urgent", "high", "normal", "low"] };
+
+/** A reviewer's correction of the AI's category (lead) or priority (ticket), kept for evaluation. */
+function labelForm(item) {
+  const choices = CHOICES[item.draft.type];
+  if (!choices) return null;
+  const field = item.draft.type === "lead" ? "category" : "priority";
+  const current = item.label?.[field] ?? item.ai.verdict;
+  const select = el("select", { "aria-label": `Correct ${field}` }, choices.map((c) => el("option", { value: c, selected: c === current }, c)));
+  return el(
+    "div",
+    { class: "actions label" },
+    el("label", {}, `Correct ${field} `, select),
+    el("button", { type: "button", class: "save-label", onclick: () => saveLabel(item, { [field]: select.value }) }, "Save correction"),
+    item.label ? el("span", { class: "meta" }, `labelled: ${item.label[field] ?? "–"}${item.label.draft ? `, draft ${item.label.draft.replace("_", " ")}` : ""}`) : null,
+  );
+}
+
+async function saveLabel(item, label) {
+  try {
+    await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify(label) });
+    say("Correction saved.");
+    await load();
+  } catch (error) {
+    say(`Not saved: ${error.message}`);
+  }
+}
+
 function itemView(item, index) {
   const d = item.draft;
   const pending = d.status === "pending";
@@ -45,7 +73,7 @@ function itemView(item, index) {
     : el("p", { class: "meta" }, `${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ""}${d.rejectReason ? `: ${d.rejectReason}` : ""}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ""}`);
   return el(
     "article",
-    { class: `item${index === state.selected ? " selected" : ""}`, "data-draft": d.id, "data-kind": d.kind, tabindex: "-1", onclick: () => select(index) },
+    { class: `item${index === state.selected ? " selected" : ""}`, "data-draft": d.id, "data-event": d.eventId, "data-kind": d.kind, tabindex: "-1", onclick: () => select(index) },
     el("h2", {}, who, item.ai.verdict ? el("span", { class: `verdict ${item.ai.verdict}` }, item.ai.verdict) : null, item.ai.urgency !== null ? el("span", { class: "meta" }, `urgency ${item.ai.urgency}`) : null),
     el("p", { class: "meta" }, `${item.who.email ?? ""} · ${d.subject}`),
     wrote,
@@ -54,6 +82,7 @@ function itemView(item, index) {
     el("label", {}, el("span", { class: "meta" }, `Draft, sent by ${d.channel}${d.recipient ? ` to ${d.recipient}` : ""}`), textarea),
     item.channelConfigured || !pending ? null : el("p", { class: "warning" }, `The ${d.channel} channel is not configured: set its variables (see the README) to send this draft.`),
     actions,
+    labelForm(item),
   );
 }
 
@@ -75,7 +104,10 @@ async function approve(index) {
   if (!item || !node || item.draft.status !== "pending") return;
   const body = node.querySelector("textarea").value;
   try {
-    await api(`/admin/drafts/${item.draft.id}/approve`, { method: "POST", body: JSON.stringify(body === item.draft.body ? {} : { body }) });
+    const edited = body !== item.draft.body;
+    await api(`/admin/drafts/${item.draft.id}/approve`, { method: "POST", body: JSON.stringify(edited ? { body } : {}) });
+    // Whether the draft needed edits is feedback too: leads and tickets take labels.
+    if (CHOICES[item.draft.type]) await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify({ draft: edited ? "needed_edits" : "good" }) }).catch(() => undefined);
     say(`Approved; sending to ${item.who.email ?? "the customer"} by ${item.draft.channel}.`);
     await load();
   } catch (error) {
