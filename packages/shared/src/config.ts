@@ -123,6 +123,8 @@ export const configSchema = z.object({
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/aiops"),
   /** At least 24 characters. */
   ADMIN_TOKEN: optionalText.pipe(z.string().min(SECRET_MIN_LENGTH.ADMIN_TOKEN, `must be at least ${SECRET_MIN_LENGTH.ADMIN_TOKEN} characters`).optional()),
+  /** Key of the salted hash that erasure audit entries keep instead of the address; unset: derived from ADMIN_TOKEN. */
+  ERASURE_SALT: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** Failed admin authentications allowed per client address within ADMIN_AUTH_WINDOW_SECONDS; then 429. */
   ADMIN_AUTH_MAX_FAILURES: positiveInt.default(10),
   /** The window over which failed admin authentications are counted, fleet-wide through Redis. */

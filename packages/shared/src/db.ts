@@ -6,7 +6,7 @@ import { GroupCommit, batchClient } from "./group-commit.js";
 
 export { PrismaClient };
 export { Prisma } from "./generated/prisma/client.js";
-export type { Activity, AiCacheEntry, Contact, Draft, Payment, StepResult, Ticket, WebhookEvent } from "./generated/prisma/client.js";
+export type { Activity, AiCacheEntry, Contact, Draft, ErasureAudit, EventLabel, Payment, StepResult, Ticket, WebhookEvent } from "./generated/prisma/client.js";
 export { EventStatus, StepStatus } from "./generated/prisma/enums.js";
 
 /**

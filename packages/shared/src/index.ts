@@ -2,6 +2,7 @@ export * from "./config.js";
 export * from "./db.js";
 export * from "./drafts.js";
 export * from "./group-commit.js";
+export * from "./labels.js";
 export * from "./errors.js";
 export * from "./event-id.js";
 export * from "./logger.js";

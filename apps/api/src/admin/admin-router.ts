@@ -6,6 +6,9 @@ import { adminRoutes } from "./admin-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
 import type { DraftDesk } from "./draft-desk.js";
 import { EventReader } from "./event-reader.js";
+import { ErasureService } from "./erasure.js";
+import { InboxReader } from "./inbox-reader.js";
+import { LabelDesk } from "./label-desk.js";
 import { Replayer } from "./replayer.js";
 import { routerFor } from "./routes.js";
 import { adminSecurityHeaders } from "./security-headers.js";
@@ -39,13 +42,17 @@ export function adminRouter(deps: AdminDeps): Router {
 
   // First, so that refusals (401, 403, 429) carry the headers too.
   router.use("/admin", adminSecurityHeaders, deps.auth);
-  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts })));
+  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts, labels: new LabelDesk(deps), erasure: new ErasureService({ ...deps, logger: deps.logger.child({ component: "erasure" }) }), inbox: new InboxReader(deps) })));
   router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, deps.draftsQueue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
 
   const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });
   router.get(["/admin", "/admin/"], (_req, res) => {
     res.setHeader("Content-Security-Policy", PAGE_POLICY);
     res.sendFile("index.html", { root: PAGE_DIR });
+  });
+  router.get(["/admin/inbox", "/admin/inbox/"], (_req, res) => {
+    res.setHeader("Content-Security-Policy", PAGE_POLICY);
+    res.sendFile("inbox.html", { root: PAGE_DIR });
   });
   router.use("/admin/assets", (_req, res, next) => {
     res.setHeader("Content-Security-Policy", PAGE_POLICY);

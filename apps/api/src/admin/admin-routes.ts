@@ -3,6 +3,9 @@ import { AppError } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
 import { approveBodySchema, draftListQuerySchema, rejectBodySchema, type DraftDesk } from "./draft-desk.js";
 import type { EventReader } from "./event-reader.js";
+import type { ErasureService } from "./erasure.js";
+import { inboxQuerySchema, type InboxReader } from "./inbox-reader.js";
+import type { LabelDesk } from "./label-desk.js";
 import { listQuerySchema } from "./event-reader.js";
 import type { Replayer } from "./replayer.js";
 import type { Route } from "./routes.js";
@@ -19,9 +22,24 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk }): Route[] {
-  const { reader, replayer, drafts } = deps;
+export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk; labels: LabelDesk; erasure: ErasureService; inbox: InboxReader }): Route[] {
+  const { reader, replayer, drafts, labels, erasure, inbox } = deps;
   return [
+    {
+      method: "get",
+      path: "/inbox/items",
+      handle: async ({ query }) => ({ status: 200, body: await inbox.list(parse(inboxQuerySchema, query, "query").tab) }),
+    },
+    {
+      method: "get",
+      path: "/inbox/accuracy",
+      handle: async () => ({ status: 200, body: await inbox.accuracy() }),
+    },
+    {
+      method: "get",
+      path: "/contacts/:id",
+      handle: async ({ params }) => ({ status: 200, body: await inbox.contact(params.id ?? "") }),
+    },
     {
       method: "get",
       path: "/drafts",
@@ -70,6 +88,16 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
       method: "post",
       path: "/events/:id/replay",
       handle: async ({ params }) => ({ status: 202, body: await replayer.replay(params.id ?? "") }),
+    },
+    {
+      method: "post",
+      path: "/events/:id/label",
+      handle: async ({ params, body, actor }) => ({ status: 200, body: await labels.label(params.id ?? "", body, actor) }),
+    },
+    {
+      method: "post",
+      path: "/erasure",
+      handle: async ({ body, actor }) => ({ status: 200, body: await erasure.call(body, actor) }),
     },
   ];
 }

@@ -2,13 +2,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ConfigError, parseConfig, redactPaths, type Config } from "@aiops/shared";
+import { ConfigError, createDatabase, parseConfig, redactPaths, type Config } from "@aiops/shared";
 import { pino, type Logger } from "pino";
 import { OpenAiProvider, openAiOptionsFrom } from "../ai/openai-provider.js";
 import type { PriceOverride } from "../ai/pricing.js";
 import type { AiProvider } from "../ai/provider.js";
 import { RedactingProvider } from "../ai/redacting-provider.js";
 import { RulesProvider } from "../ai/rules-provider.js";
+import { exportFeedback } from "./feedback-export.js";
 import { EvalSetError, parseEvalSet, type EvalCase, type EvalSet } from "./eval-set.js";
 import { allPromptVersions, evalTask, evalTaskNames, evalTaskVersion, type EvalTask, type EvalTaskName } from "./eval-tasks.js";
 import { computeMetrics, type CaseResult, type Metrics } from "./metrics.js";
@@ -18,6 +19,7 @@ import { EvalAbortError, runCases } from "./run-cases.js";
 export const usage = `usage: pnpm eval [--provider offline|openai] [--set FILE] [--task lead|ticket|payment]
                  [--split train|holdout|all] [--json FILE] [--min 0.8]
                  [--compare PROMPT_VERSION|MODEL|offline] [--concurrency N]
+                 [--from-feedback [--since DATE] [--out DIR]]
 
 Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --provider     offline: the rules provider; openai: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL
@@ -29,7 +31,11 @@ Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --min          exit 1 when a task's accuracy on the selected split is below this (0 to 1)
   --compare      run the same cases again with another prompt version (${allPromptVersions().join(", ")}),
                  another model (through the OpenAI provider) or "offline", side by side
-  --concurrency  cases in flight at once against a model (default 4)`;
+  --concurrency  cases in flight at once against a model (default 4)
+  --from-feedback  export the reviewers' labels (POST /admin/events/:id/label) from DATABASE_URL as
+                 sets in the same format, personal data replaced by placeholders, then score them
+  --since        with --from-feedback: only labels given on or after this date (YYYY-MM-DD or ISO time)
+  --out          with --from-feedback: where the sets are written (default eval/feedback)`;
 
 export interface EvalIo {
   stdout: { write(text: string): unknown };
@@ -71,6 +77,9 @@ interface Options {
   min?: number;
   compare?: string;
   concurrency: number;
+  fromFeedback: boolean;
+  since?: Date;
+  out: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -89,6 +98,9 @@ function parseOptions(argv: string[]): Options {
         min: { type: "string" },
         compare: { type: "string" },
         concurrency: { type: "string", default: "4" },
+        "from-feedback": { type: "boolean", default: false },
+        since: { type: "string" },
+        out: { type: "string", default: "eval/feedback" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -108,7 +120,26 @@ function parseOptions(argv: string[]): Options {
     throw new UsageError(`--min must be a number from 0 to 1, got "${v.min}"`);
   const concurrency = Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got "${v.concurrency}"`);
-  return { provider: v.provider, set: v.set, task: v.task as EvalTaskName | undefined, split: v.split, json: v.json, min, compare: v.compare, concurrency };
+  const fromFeedback = v["from-feedback"] === true;
+  if (fromFeedback && v.set !== undefined) throw new UsageError("--from-feedback and --set exclude each other: the feedback export is the set");
+  if (!fromFeedback && v.since !== undefined) throw new UsageError("--since needs --from-feedback");
+  if (fromFeedback && v.task === "payment") throw new UsageError("--from-feedback exports leads and tickets: payments take no labels");
+  const since = v.since === undefined ? undefined : new Date(v.since);
+  if (since && (!/^\d{4}-\d{2}-\d{2}/.test(v.since!) || Number.isNaN(since.getTime())))
+    throw new UsageError(`--since must be a date (YYYY-MM-DD) or an ISO time, got "${v.since}"`);
+  return {
+    provider: v.provider,
+    set: v.set,
+    task: v.task as EvalTaskName | undefined,
+    split: v.split,
+    json: v.json,
+    min,
+    compare: v.compare,
+    concurrency,
+    fromFeedback,
+    since,
+    out: v.out ?? "eval/feedback",
+  };
 }
 
 function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
@@ -120,6 +151,27 @@ function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
   }
   // Messages and reports name the file as the user would, relative to where they are.
   return parseEvalSet(text, relative(process.cwd(), path) || path, task);
+}
+
+/** Writes the feedback export and reads it back as sets, so it is scored exactly as a shipped set would be. */
+async function feedbackSets(config: Config, options: Options, env: NodeJS.ProcessEnv, io: EvalIo): Promise<EvalSet[]> {
+  const db = createDatabase(config.DATABASE_URL);
+  try {
+    const outDir = resolve(env.INIT_CWD ?? process.cwd(), options.out);
+    const exported = await exportFeedback(db, { since: options.since, outDir });
+    const counts = Object.entries(exported.cases).map(([task, n]) => `${n} ${task}`).join(", ");
+    io.stderr.write(`exported ${counts} case(s) from reviewers' labels${options.since ? ` since ${options.since.toISOString()}` : ""} to ${relative(process.cwd(), outDir) || outDir}\n`);
+    for (const { eventId, reason } of exported.skipped) io.stderr.write(`skipped ${eventId}: ${reason}\n`);
+    const tasks = options.task ? [options.task] : (["lead", "ticket"] as const);
+    const sets = tasks.flatMap((task) => {
+      const file = exported.files[task];
+      return file ? [readSet(file, task)] : [];
+    });
+    if (sets.length === 0) throw new EvalSetError(`no labelled ${options.task ?? "lead or ticket"} events${options.since ? " since that date" : ""}: label some with POST /admin/events/:id/label`);
+    return sets;
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** The model as the worker asks it: with personal data redacted when AI_REDACT_PII is on. */
@@ -209,7 +261,9 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
   let sets: EvalSet[];
   let runners: Runner[];
   try {
-    sets = options.set
+    sets = options.fromFeedback
+      ? await feedbackSets(config, options, env, io)
+      : options.set
       ? [readSet(resolve(env.INIT_CWD ?? process.cwd(), options.set), options.task)]
       : (options.task ? [options.task] : evalTaskNames).map((name) => readSet(resolve(defaultSetDir, evalTask(name).defaultFile), name));
     for (const set of sets)

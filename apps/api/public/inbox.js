@@ -1,0 +1,224 @@
+// The operations inbox: plain DOM, no build step. Everything from the outside world is put
+// in the page as text, never as HTML.
+const $ = (selector) => document.querySelector(selector);
+const state = { tab: "leads", items: [], selected: 0, known: null, fresh: 0 };
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { headers: { accept: "application/json", "content-type": "application/json" }, ...options });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.message ?? `${response.status} ${response.statusText}`);
+  return body;
+}
+
+const say = (text) => ($("#status").textContent = text);
+const cost = (usd) => (usd === null ? "" : ` · $${usd.toFixed(4)}`);
+
+const CHOICES = { lead: ["hot", "warm", "cold", "spam"], ticket: ["urgent", "high", "normal", "low"] };
+
+/** A reviewer's correction of the AI's category (lead) or priority (ticket), kept for evaluation. */
+function labelForm(item) {
+  const choices = CHOICES[item.draft.type];
+  if (!choices) return null;
+  const field = item.draft.type === "lead" ? "category" : "priority";
+  const current = item.label?.[field] ?? item.ai.verdict;
+  const select = el("select", { "aria-label": `Correct ${field}` }, choices.map((c) => el("option", { value: c, selected: c === current }, c)));
+  return el(
+    "div",
+    { class: "actions label" },
+    el("label", {}, `Correct ${field} `, select),
+    el("button", { type: "button", class: "save-label", onclick: () => saveLabel(item, { [field]: select.value }) }, "Save correction"),
+    item.label ? el("span", { class: "meta" }, `labelled: ${item.label[field] ?? "–"}${item.label.draft ? `, draft ${item.label.draft.replace("_", " ")}` : ""}`) : null,
+  );
+}
+
+async function saveLabel(item, label) {
+  try {
+    await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify(label) });
+    say("Correction saved.");
+    await load();
+  } catch (error) {
+    say(`Not saved: ${error.message}`);
+  }
+}
+
+function itemView(item, index) {
+  const d = item.draft;
+  const pending = d.status === "pending";
+  const who = item.who.contactId
+    ? el("a", { href: `#contact/${item.who.contactId}`, "data-contact": item.who.contactId }, item.who.name ?? item.who.email ?? "unknown")
+    : el("span", {}, item.who.name ?? item.who.email ?? "unknown");
+  const short = item.wrote.length > 180 ? `${item.wrote.slice(0, 180)}…` : item.wrote;
+  const wrote = el("details", { class: "wrote" }, el("summary", {}, short || "(no message)"), item.wrote.length > 180 ? item.wrote : null);
+  const textarea = el("textarea", { "aria-label": `Draft to ${item.who.email ?? "the customer"}`, readonly: !pending }, d.body);
+  const reason = el("input", { type: "text", placeholder: "Reason for rejecting (optional)", "aria-label": "Reason for rejecting" });
+  const actions = pending
+    ? el(
+        "div",
+        { class: "actions" },
+        el("button", { type: "button", class: "approve", disabled: !item.channelConfigured, onclick: () => approve(index) }, "Approve & send"),
+        reason,
+        el("button", { type: "button", class: "reject", onclick: () => reject(index) }, "Reject"),
+      )
+    : el("p", { class: "meta" }, `${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ""}${d.rejectReason ? `: ${d.rejectReason}` : ""}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ""}`);
+  return el(
+    "article",
+    { class: `item${index === state.selected ? " selected" : ""}`, "data-draft": d.id, "data-event": d.eventId, "data-kind": d.kind, tabindex: "-1", onclick: () => select(index) },
+    el("h2", {}, who, item.ai.verdict ? el("span", { class: `verdict ${item.ai.verdict}` }, item.ai.verdict) : null, item.ai.urgency !== null ? el("span", { class: "meta" }, `urgency ${item.ai.urgency}`) : null),
+    el("p", { class: "meta" }, `${item.who.email ?? ""} · ${d.subject}`),
+    wrote,
+    item.ai.reasons.length ? el("ul", { class: "reasons", "aria-label": "The AI's reasons" }, item.ai.reasons.map((r) => el("li", {}, r))) : null,
+    el("p", { class: "meta" }, `AI: ${item.ai.provider ?? "?"} · ${item.ai.model ?? "?"}${cost(item.ai.costUsd)}`),
+    el("label", {}, el("span", { class: "meta" }, `Draft, sent by ${d.channel}${d.recipient ? ` to ${d.recipient}` : ""}`), textarea),
+    item.channelConfigured || !pending ? null : el("p", { class: "warning" }, `The ${d.channel} channel is not configured: set its variables (see the README) to send this draft.`),
+    actions,
+    labelForm(item),
+  );
+}
+
+function render() {
+  const pane = $("#items");
+  pane.replaceChildren(...(state.items.length ? state.items.map(itemView) : [el("p", {}, "Nothing here.")]));
+}
+
+function select(index) {
+  if (state.items.length === 0) return;
+  state.selected = Math.max(0, Math.min(index, state.items.length - 1));
+  for (const [i, node] of [...document.querySelectorAll(".item")].entries()) node.classList.toggle("selected", i === state.selected);
+  document.querySelectorAll(".item")[state.selected]?.focus({ preventScroll: false });
+}
+
+async function approve(index) {
+  const item = state.items[index];
+  const node = document.querySelectorAll(".item")[index];
+  if (!item || !node || item.draft.status !== "pending") return;
+  const body = node.querySelector("textarea").value;
+  try {
+    const edited = body !== item.draft.body;
+    await api(`/admin/drafts/${item.draft.id}/approve`, { method: "POST", body: JSON.stringify(edited ? { body } : {}) });
+    // Whether the draft needed edits is feedback too: leads and tickets take labels.
+    if (CHOICES[item.draft.type]) await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify({ draft: edited ? "needed_edits" : "good" }) }).catch(() => undefined);
+    say(`Approved; sending to ${item.who.email ?? "the customer"} by ${item.draft.channel}.`);
+    await load();
+  } catch (error) {
+    say(`Not approved: ${error.message}`);
+  }
+}
+
+async function reject(index) {
+  const item = state.items[index];
+  const node = document.querySelectorAll(".item")[index];
+  if (!item || !node || item.draft.status !== "pending") return;
+  const reason = node.querySelector("input")?.value.trim();
+  try {
+    await api(`/admin/drafts/${item.draft.id}/reject`, { method: "POST", body: JSON.stringify(reason ? { reason } : {}) });
+    say("Rejected; nothing was sent.");
+    await load();
+  } catch (error) {
+    say(`Not rejected: ${error.message}`);
+  }
+}
+
+async function load() {
+  if (state.tab === "accuracy") return loadAccuracy();
+  const { items } = await api(`/admin/inbox/items?tab=${state.tab}`);
+  state.items = items;
+  state.known = new Set(items.map((item) => item.draft.id));
+  state.fresh = 0;
+  state.selected = Math.min(state.selected, Math.max(0, items.length - 1));
+  render();
+}
+
+/** Polls without disturbing an edit in progress: says how many new items wait, loads them on click. */
+async function poll() {
+  if (state.tab === "accuracy" || !state.known) return;
+  try {
+    const { items } = await api(`/admin/inbox/items?tab=${state.tab}`);
+    const fresh = items.filter((item) => !state.known.has(item.draft.id)).length;
+    if (fresh !== state.fresh) {
+      state.fresh = fresh;
+      const status = $("#status");
+      status.replaceChildren(fresh ? el("button", { type: "button", id: "fresh", onclick: () => load() }, `${fresh} new item${fresh === 1 ? "" : "s"}: show`) : "");
+    }
+  } catch {
+    // The next poll tries again.
+  }
+}
+
+async function loadAccuracy() {
+  const { weeks } = await api("/admin/inbox/accuracy");
+  $("#items").replaceChildren(
+    el("h2", {}, "Live accuracy: how often reviewers agreed with the AI"),
+    weeks.length
+      ? el(
+          "table",
+          { class: "accuracy" },
+          el("thead", {}, el("tr", {}, ["Week of", "Task", "Provider", "Model", "Labelled", "Agreed", "Accuracy"].map((h) => el("th", {}, h)))),
+          el("tbody", {}, weeks.map((w) => el("tr", {}, [w.week, w.task, w.provider, w.model, w.labelled, w.agreed, `${Math.round(w.accuracy * 100)}%`].map((v) => el("td", {}, v))))),
+        )
+      : el("p", {}, "No labels yet."),
+  );
+}
+
+async function showContact(id) {
+  const pane = $("#contact");
+  try {
+    const c = await api(`/admin/contacts/${encodeURIComponent(id)}`);
+    pane.replaceChildren(
+      el("h2", {}, c.name ?? c.email),
+      el("p", { class: "meta" }, `${c.email}${c.company ? ` · ${c.company}` : ""}`),
+      el("p", {}, `Score ${c.score ?? "–"} · ${c.category ?? "uncategorised"} · ${c.isCustomer ? "customer" : "not a customer yet"}`),
+      el("h3", {}, "Timeline"),
+      el("ol", { class: "timeline" }, c.timeline.map((t) => el("li", {}, el("time", { datetime: t.at }, new Date(t.at).toLocaleString()), ` · ${t.kind}: ${t.summary}`))),
+      el("a", { href: "#" }, "Close"),
+    );
+    pane.hidden = false;
+    $("#inbox-main").classList.add("with-contact");
+  } catch (error) {
+    say(`Contact: ${error.message}`);
+  }
+}
+
+function route() {
+  const match = location.hash.match(/^#contact\/(.+)$/);
+  if (match) return showContact(match[1]);
+  $("#contact").hidden = true;
+  $("#inbox-main").classList.remove("with-contact");
+}
+
+function switchTab(tab) {
+  state.tab = tab;
+  state.selected = 0;
+  state.known = null;
+  for (const button of document.querySelectorAll("#tabs button")) button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+  say("");
+  load().catch((error) => say(error.message));
+}
+
+document.addEventListener("keydown", (event) => {
+  const typing = ["TEXTAREA", "INPUT"].includes(document.activeElement?.tagName ?? "");
+  if (event.key === "Escape" && typing) return document.activeElement.blur();
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const actions = { j: () => select(state.selected + 1), k: () => select(state.selected - 1), a: () => approve(state.selected), r: () => reject(state.selected), e: () => document.querySelectorAll(".item")[state.selected]?.querySelector("textarea")?.focus() };
+  const action = actions[event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => switchTab(button.dataset.tab));
+window.addEventListener("hashchange", route);
+route();
+load().catch((error) => say(error.message));
+setInterval(poll, 3000);
