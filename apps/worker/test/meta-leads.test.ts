@@ -83,6 +83,23 @@ describe("Meta leads read from the Graph API", () => {
     expect(readsOf(leadgenId)).toHaveLength(0);
   });
 
+  it.each(["..", "../me/accounts", "123/../456", "123?fields=access_token", " 123"])(
+    "fails at once, without any Graph API request, a leadgen id that is not all digits: %j",
+    async (leadgenId) => {
+      const event = sampleEvent("meta", nextSeq(), (body) => {
+        const value = body.entry[0].changes[0].value;
+        delete value.field_data;
+        value.leadgen_id = leadgenId;
+      });
+      const before = graph.requests.length;
+      await h.enqueue(event);
+      const row = await h.waitFor(event.id);
+      expect(row).toMatchObject({ status: "failed", attempts: 1 });
+      expect(row.lastError).toMatch(/leadgen id .* is not a Graph API id/);
+      expect(graph.requests.length).toBe(before);
+    },
+  );
+
   it("does not call the Graph API for a webhook that carries its answers", async () => {
     const before = graph.requests.length;
     const event = await h.enqueue(sampleEvent("meta"));

@@ -1,5 +1,6 @@
 import type { EventJob } from "@aiops/shared";
 import { PermanentError } from "../errors/index.js";
+import { formatMoney } from "../normalize/money.js";
 import { json, request, type RequestLimits } from "./http-client.js";
 import { outcomeEmail, type Connector, type Outcome } from "./connector.js";
 
@@ -48,7 +49,7 @@ function noteBody(event: EventJob, outcome: Outcome): string {
     lines.push(escapeHtml(analysis.summary), `Draft reply:<br>${escapeHtml(analysis.draftReply).replaceAll("\n", "<br>")}`);
   } else {
     const { analysis, payment } = outcome;
-    lines.push(`<b>Payment ${payment.status}</b>: ${(payment.amount / 100).toFixed(2)} ${payment.currency.toUpperCase()} (${escapeHtml(payment.kind)})`);
+    lines.push(`<b>Payment ${payment.status}</b>: ${formatMoney(payment.amount, payment.currency)} (${escapeHtml(payment.kind)})`);
     if (analysis) lines.push(`Risk: ${analysis.risk}`, ...analysis.reasons.map((r) => `• ${escapeHtml(r)}`));
   }
   lines.push(`<small>event ${escapeHtml(event.id)} from ${escapeHtml(event.source)}</small>`);

@@ -1,4 +1,5 @@
 import type { EventJob } from "@aiops/shared";
+import { formatMoney } from "../normalize/money.js";
 import { request, type RequestLimits } from "./http-client.js";
 import type { Connector, Outcome } from "./connector.js";
 
@@ -22,7 +23,7 @@ function message(event: EventJob, outcome: Outcome): string {
     return `:rotating_light: *Urgent ticket* from ${escape(event.source)}: ${escape(ticket.subject)}\n${escape(analysis.summary)}`;
   }
   const { payment, analysis } = outcome;
-  const amount = `${(payment.amount / 100).toFixed(2)} ${payment.currency.toUpperCase()}`;
+  const amount = formatMoney(payment.amount, payment.currency);
   const what = payment.status === "disputed" ? "Payment disputed" : "Payment failed";
   const detail = payment.failureReason ? `: ${escape(payment.failureReason)}` : "";
   return `:warning: *${what}*: ${amount}${payment.email ? ` for ${escape(payment.email)}` : ""}${detail}${analysis ? ` (risk ${analysis.risk})` : ""}`;

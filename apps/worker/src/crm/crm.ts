@@ -1,5 +1,6 @@
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
+import { formatMoney } from "../normalize/money.js";
 import { json, type DatabaseWrite, type Params } from "../steps/params.js";
 
 export interface EventRef {
@@ -76,7 +77,7 @@ export class Crm {
         status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason, risk = EXCLUDED.risk,
         draft_message = EXCLUDED.draft_message, updated_at = EXCLUDED.updated_at
       RETURNING id)`;
-    const amount = `${(payment.amount / 100).toFixed(2)} ${payment.currency.toUpperCase()}`;
+    const amount = formatMoney(payment.amount, payment.currency);
     const activity = contact
       ? this.activity(
           p,

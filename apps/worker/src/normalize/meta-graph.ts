@@ -34,6 +34,9 @@ function transient(_status: number, text: string): boolean {
   }
 }
 
+/** A Graph API object id: decimal digits, a few dozen at most. */
+const LEADGEN_ID = /^\d{1,32}$/;
+
 /**
  * Meta's Graph API, for the one read the platform needs. A Lead Ads webhook says only that
  * a lead exists (`leadgen_id`); its answers are read from `GET /{leadgen-id}`.
@@ -43,6 +46,10 @@ export class MetaGraph {
 
   async lead(leadgenId: string): Promise<MetaLead> {
     const { accessToken, baseUrl, timeoutMs } = this.options;
+    // Graph API ids are digits. Anything else (`..`, `me/accounts`) would name another route of
+    // the Graph API, read with the page token: refused before any request is made.
+    if (!LEADGEN_ID.test(leadgenId))
+      throw new PermanentError("meta_leadgen_id_invalid", `the leadgen id ${JSON.stringify(leadgenId.slice(0, 64))} is not a Graph API id (digits only)`);
     if (!accessToken)
       throw new PermanentError(
         "meta_no_token",

@@ -28,11 +28,12 @@ describe("payment normalisation", () => {
     expect(normalizePayment(stripe(type, object))).toMatchObject({ externalId: object.id, kind: type, ...expected });
   });
 
-  it("converts Shopify prices to minor units without floating point, zero-decimal currencies included", () => {
+  it("converts Shopify prices to minor units without floating point, zero- and three-decimal currencies included", () => {
     const order = (total_price: string, currency: string) => event("shopify", { id: 7, total_price, currency, financial_status: "paid", email: "s@example.com" }, "orders/create");
     expect(normalizePayment(order("19.99", "USD"))).toMatchObject({ amount: 1999, currency: "usd", status: "succeeded", externalId: "7" });
     expect(normalizePayment(order("0.10", "USD")).amount).toBe(10);
     expect(normalizePayment(order("1500", "JPY")).amount).toBe(1500);
+    expect(normalizePayment(order("1.5", "KWD")).amount).toBe(1500);
   });
 
   it("rejects a payment without an amount as a permanent failure", () => {

@@ -1,6 +1,7 @@
 import type { EventJob } from "@aiops/shared";
 import { paymentSchema, type Payment } from "./canonical.js";
 import { first, integer, record, text } from "./fields.js";
+import { toMinorUnits } from "./money.js";
 import { parseCanonical } from "./parse.js";
 
 type Status = Payment["status"];
@@ -60,16 +61,6 @@ function fromStripe(body: Record<string, unknown>): unknown {
   }
 }
 
-/** Currencies without a minor unit: Shopify's "1000" JPY is 1000 in the minor unit too. */
-const zeroDecimal = new Set(["bif", "clp", "djf", "gnf", "isk", "jpy", "kmf", "krw", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
-
-function minorUnits(price: string | undefined, currency: string | undefined): number | undefined {
-  if (!price || !/^\d+(\.\d+)?$/.test(price)) return undefined;
-  const [whole = "0", fraction = ""] = price.split(".");
-  if (currency && zeroDecimal.has(currency.toLowerCase())) return Number(whole);
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
-}
-
 const shopifyStatus: Record<string, Status> = {
   paid: "succeeded",
   partially_paid: "pending",
@@ -83,11 +74,12 @@ const shopifyStatus: Record<string, Status> = {
 /** A Shopify order: its financial status says whether money arrived. */
 function fromShopify(body: Record<string, unknown>, kind: string): unknown {
   const currency = text(body.currency);
+  const price = text(body.total_price);
   const customer = record(body.customer);
   const name = [text(customer.first_name), text(customer.last_name)].filter(Boolean).join(" ");
   return {
     externalId: text(body.id),
-    amount: minorUnits(text(body.total_price), currency),
+    amount: price && currency ? toMinorUnits(price, currency) : undefined,
     currency,
     status: shopifyStatus[text(body.financial_status) ?? ""] ?? "pending",
     email: text(first(body.email, customer.email)),

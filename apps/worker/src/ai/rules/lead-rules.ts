@@ -1,25 +1,27 @@
 import type { LeadAnalysis } from "../schemas.js";
 import type { LeadInput } from "../tasks/lead-task.js";
-import { clamp, matching, type Signal } from "./signals.js";
+import { clamp, countLinks, matching, readable, type Signal } from "./signals.js";
 
 const buying: Signal[] = [
   { pattern: /\b(budget|approved|purchase|buy|quote|pricing|contract|invoice us)\b/i, weight: 25, reason: "states buying intent" },
   { pattern: /\b(asap|urgent|this week|today|tomorrow|immediately)\b/i, weight: 20, reason: "asks for a quick answer" },
   { pattern: /\b(demo|call me|meeting|trial|talk to sales)\b/i, weight: 15, reason: "asks for a conversation" },
-  { pattern: /\b\d{2,}\s*(seats|users|licen[cs]es|employees)\b/i, weight: 20, reason: "names a team size" },
+  { pattern: /\b\d{2,}[ \t]*(seats|users|licen[cs]es|employees)\b/i, weight: 20, reason: "names a team size" },
 ];
 const spam: Signal[] = [
   { pattern: /\b(viagra|casino|backlinks?|seo services|crypto giveaway|loan offer|bitcoin doubler)\b/i, weight: 0, reason: "reads like spam" },
-  { pattern: /https?:\/\/\S+.*https?:\/\/\S+.*https?:\/\//is, weight: 0, reason: "is mostly links" },
 ];
+/** A message with this many links reads like link spam. */
+const SPAM_LINKS = 3;
 const freeMail = /^(gmail|yahoo|hotmail|outlook|icloud|aol|proton|protonmail|gmx|mail)\./i;
 
 export function leadRules(input: LeadInput): LeadAnalysis {
-  const text = input.message ?? "";
-  const spamHits = matching(spam, text);
+  const text = readable(input.message ?? "");
+  const spamHits = matching(spam, text).map((hit) => hit.reason);
+  if (countLinks(text) >= SPAM_LINKS) spamHits.push("is mostly links");
   const greeting = input.name ? `Hi ${input.name.split(" ")[0]},` : "Hello,";
   if (spamHits.length > 0)
-    return { category: "spam", urgency: 0, reasons: spamHits.map((hit) => `the message ${hit.reason}`), draftReply: "" };
+    return { category: "spam", urgency: 0, reasons: spamHits.map((reason) => `the message ${reason}`), draftReply: "" };
 
   const hits = matching(buying, text);
   const reasons = hits.map((hit) => `the message ${hit.reason}`);

@@ -1,10 +1,12 @@
 import type { PaymentAnalysis } from "../schemas.js";
 import type { PaymentInput } from "../tasks/payment-task.js";
+import { formatMoney } from "../../normalize/money.js";
+import { readable } from "./signals.js";
 
 const levels = ["low", "medium", "high"] as const;
 
 export function paymentRules(input: PaymentInput): PaymentAnalysis {
-  const reason = input.failureReason ?? "";
+  const reason = readable(input.failureReason ?? "");
   const reasons: string[] = [];
   let level = 0;
   if (input.status === "disputed") {
@@ -30,6 +32,6 @@ export function paymentRules(input: PaymentInput): PaymentAnalysis {
   const customerMessage =
     input.status === "disputed"
       ? `${greeting}\n\nWe noticed a dispute on a recent payment. If something went wrong with your order, reply to this email and we will make it right directly.`
-      : `${greeting}\n\nYour recent payment of ${(input.amount / 100).toFixed(2)} ${input.currency.toUpperCase()} did not go through. Please update your payment method or reply to this email and we will help.`;
+      : `${greeting}\n\nYour recent payment of ${formatMoney(input.amount, input.currency)} did not go through. Please update your payment method or reply to this email and we will help.`;
   return { risk: levels[level] ?? "high", reasons, customerMessage };
 }

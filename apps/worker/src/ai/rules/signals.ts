@@ -5,6 +5,17 @@ export interface Signal {
   reason: string;
 }
 
+/**
+ * How much of a text the offline rules read. Their keywords sit near the start of a message,
+ * and a bounded input bounds the time any rule can take, whatever a sender puts in a form.
+ */
+export const RULES_MAX_TEXT_CHARS = 10_000;
+
+/** The part of a text the rules read: its first `RULES_MAX_TEXT_CHARS` characters. */
+export function readable(text: string): string {
+  return text.length > RULES_MAX_TEXT_CHARS ? text.slice(0, RULES_MAX_TEXT_CHARS) : text;
+}
+
 export function matching(signals: readonly Signal[], text: string): Signal[] {
   return signals.filter((signal) => signal.pattern.test(text));
 }
@@ -13,8 +24,28 @@ export function clamp(value: number, min = 0, max = 100): number {
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
+const space = /\s/;
+
+/**
+ * Links in a text: `http://` or `https://` followed by something. Counted in one pass; a
+ * regular expression that finds "three links" backtracks over the text between them.
+ */
+export function countLinks(text: string): number {
+  const lower = text.toLowerCase();
+  let links = 0;
+  for (let at = lower.indexOf("http"); at !== -1; at = lower.indexOf("http", at + 4)) {
+    const rest = lower.startsWith("s://", at + 4) ? at + 8 : lower.startsWith("://", at + 4) ? at + 7 : -1;
+    const next = rest === -1 ? undefined : lower[rest];
+    if (next !== undefined && !space.test(next)) links += 1;
+  }
+  return links;
+}
+
 /** The first sentence of a text, shortened: the offline provider's summary. */
 export function firstSentence(text: string, max = 200): string {
-  const sentence = text.split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? "";
+  let end = 0;
+  // A sentence ends at a line break, or at a space after `.`, `!` or `?`.
+  while (end < text.length && text[end] !== "\n" && !(space.test(text[end]!) && ".!?".includes(text[end - 1] ?? "x"))) end += 1;
+  const sentence = text.slice(0, end).trim();
   return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }

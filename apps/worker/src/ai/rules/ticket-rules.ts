@@ -1,6 +1,6 @@
 import type { TicketAnalysis } from "../schemas.js";
 import type { TicketInput } from "../tasks/ticket-task.js";
-import { firstSentence } from "./signals.js";
+import { firstSentence, readable } from "./signals.js";
 
 const urgentWords = /\b(down|outage|urgent|asap|emergency|losing|all (our )?(customers|users|deployments)|production|segfault)\b/gi;
 const problemWords = /\b(error|errors|fail|fails|failed|failing|broken|bug|cannot|can't|crash|crashes|crashed)\b/gi;
@@ -20,7 +20,7 @@ function count(pattern: RegExp, text: string): number {
 }
 
 export function ticketRules(input: TicketInput): TicketAnalysis {
-  const text = `${input.subject}\n${input.description ?? ""}`;
+  const text = readable(`${input.subject}\n${input.description ?? ""}`);
   const urgent = count(urgentWords, text);
   const problems = count(problemWords, text);
   const priority =
@@ -36,5 +36,5 @@ export function ticketRules(input: TicketInput): TicketAnalysis {
     priority === "urgent"
       ? `${greeting}\n\nThank you for reporting this. We are treating it as urgent and an engineer is looking into it now; we will update you within the hour.`
       : `${greeting}\n\nThank you for getting in touch. We have received your request and will get back to you shortly.`;
-  return { priority, category, sentiment, summary: firstSentence(input.description ?? input.subject) || input.subject, draftReply };
+  return { priority, category, sentiment, summary: firstSentence(readable(input.description ?? input.subject)) || input.subject, draftReply };
 }

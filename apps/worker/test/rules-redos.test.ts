@@ -1,0 +1,59 @@
+// The offline rules on a hostile lead: a message built to make a backtracking pattern take
+// most of a minute must not hold the worker that runs it, nor the leads queued behind it.
+import { createDatabase, createEventsQueue, eventJobOptions, parseConfig, type EventJob } from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { sampleEvent } from "./support/harness.js";
+import { WorkerProcess } from "./support/worker-process.js";
+
+const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const workers: WorkerProcess[] = [];
+
+afterAll(async () => {
+  for (const worker of workers) worker.kill("SIGKILL");
+  await db.$disconnect();
+});
+
+/** The lead that blocked a worker for 47 s: two links, each followed by 4,000 characters. */
+const hostileMessage = `http://${"a".repeat(4000)}http://${"a".repeat(4000)}`;
+
+describe("the offline rules provider on a hostile lead", () => {
+  it("completes it and the ordinary lead queued after it well within 10 s", async () => {
+    // No OPENAI_API_KEY: the rules provider answers. One job at a time, in queue order.
+    const env = testEnv({ WORKER_METRICS_PORT: "0", WORKER_CONCURRENCY: "1" });
+    const config = parseConfig(env);
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = createEventsQueue(config, redis);
+    // A worker in its own process: a blocked event loop there cannot stop this test's clock.
+    const worker = new WorkerProcess(env);
+    workers.push(worker);
+    await worker.ready();
+
+    const hostile = sampleEvent("new-lead", undefined, (body) => (body.message = hostileMessage));
+    const ordinary = sampleEvent("new-lead", undefined, (body) => (body.message = "Budget approved, we need a quote for 40 seats today"));
+    const events: EventJob[] = [hostile, ordinary];
+    for (const event of events) await queue.add(event.type, event, eventJobOptions(config, event.id));
+
+    // Generous on purpose: the point is seconds against the 47 s a backtracking pattern took.
+    const deadline = Date.now() + 10_000;
+    let rows: Array<{ id: string; status: string }> = [];
+    while (Date.now() < deadline) {
+      rows = await db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } }, select: { id: true, status: true } });
+      if (rows.length === 2 && rows.every((row) => row.status === "completed")) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(rows.map((row) => row.status)).toEqual(["completed", "completed"]);
+
+    const contact = (event: EventJob) => db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email } });
+    // Two links are not link spam; the ordinary lead is read as it always was.
+    expect(await contact(hostile)).toMatchObject({ category: "cold" });
+    expect(await contact(ordinary)).toMatchObject({ category: "hot" });
+
+    worker.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    redis.disconnect();
+  }, 60_000);
+});
