@@ -13,10 +13,12 @@ import { allPromptVersions, evalTask, evalTaskNames, evalTaskVersion, type EvalT
 import { computeMetrics, type CaseResult, type Metrics } from "./metrics.js";
 import { changes, formatComparison, formatMetrics, table, type Changes } from "./report.js";
 import { EvalAbortError, runCases } from "./run-cases.js";
+import { trainAll } from "./train.js";
 
 export const usage = `usage: pnpm eval [--provider offline|openai] [--set FILE] [--task lead|ticket|payment]
                  [--split train|holdout|all] [--json FILE] [--min 0.8]
                  [--compare PROMPT_VERSION|MODEL|offline] [--concurrency N]
+       pnpm eval --train
 
 Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --provider     offline: the rules provider; openai: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL
@@ -28,7 +30,9 @@ Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --min          exit 1 when a task's accuracy on the selected split is below this (0 to 1)
   --compare      run the same cases again with another prompt version (${allPromptVersions().join(", ")}),
                  another model (through the OpenAI provider) or "offline", side by side
-  --concurrency  cases in flight at once against a model (default 4)`;
+  --concurrency  cases in flight at once against a model (default 4)
+  --train        refit the offline provider's models on the train split, print their
+                 cross-validated accuracy, and rewrite ai/rules/*-model.generated.ts`;
 
 export interface EvalIo {
   stdout: { write(text: string): unknown };
@@ -70,6 +74,7 @@ interface Options {
   min?: number;
   compare?: string;
   concurrency: number;
+  train: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -89,6 +94,7 @@ function parseOptions(argv: string[]): Options {
         compare: { type: "string" },
         concurrency: { type: "string", default: "4" },
         help: { type: "boolean", short: "h" },
+        train: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -107,7 +113,7 @@ function parseOptions(argv: string[]): Options {
     throw new UsageError(`--min must be a number from 0 to 1, got "${v.min}"`);
   const concurrency = Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got "${v.concurrency}"`);
-  return { provider: v.provider, set: v.set, task: v.task as EvalTaskName | undefined, split: v.split, json: v.json, min, compare: v.compare, concurrency };
+  return { provider: v.provider, set: v.set, task: v.task as EvalTaskName | undefined, split: v.split, json: v.json, min, compare: v.compare, concurrency, train: v.train === true };
 }
 
 function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
@@ -208,6 +214,10 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
       return EXIT_USAGE;
     }
     throw error;
+  }
+  if (options.train) {
+    io.stdout.write(`${trainAll().join("\n")}\n`);
+    return EXIT_OK;
   }
   const logger = pino({ level: env.LOG_LEVEL ?? "warn", redact: { paths: redactPaths, censor: "[redacted]" } }, pino.destination(2));
   const prices: PriceOverride = { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK };
