@@ -1,7 +1,7 @@
 import type { TicketAnalysis } from "../schemas.js";
 import type { TicketInput } from "../tasks/ticket-task.js";
 import { ticketDraft } from "./ticket-draft.js";
-import { predict, type LinearModel } from "./linear-model.js";
+import { probabilities, type LinearModel } from "./linear-model.js";
 import { ticketModel } from "./ticket-model.generated.js";
 import { ticketSignals } from "./ticket-signals.js";
 import { firstSentence, foldText, readable, signalNames, words } from "./signals.js";
@@ -22,6 +22,23 @@ export function ticketFeatures(input: TicketInput): string[] {
   return features;
 }
 
+/** Harm to the customer's business now: the rubric's urgent. */
+const harmNow = ["outage", "security", "dataLoss", "money"];
+/** Anything a customer suffers from; a ticket with none of it is never high or urgent. */
+const anyHarm = [...harmNow, "broken", "deadline", "partial", "many"];
+
+/**
+ * The rubric's hard lines around the learnt weights: urgent needs harm now (an outage, a
+ * security incident, lost data, money), high needs some harm, and low is never a ticket that
+ * reports an outage, an incident or money going wrong. A security incident is urgent outright.
+ */
+function allows(priority: string, signals: ReadonlySet<string>): boolean {
+  if (priority === "urgent") return harmNow.some((name) => signals.has(name));
+  if (priority === "high") return anyHarm.some((name) => signals.has(name));
+  if (priority === "low") return !["outage", "security", "money"].some((name) => signals.has(name));
+  return true;
+}
+
 const categories: Array<[string, TicketAnalysis["category"]]> = [
   ["outage", "outage"],
   ["money", "billing"],
@@ -36,7 +53,12 @@ const categories: Array<[string, TicketAnalysis["category"]]> = [
 export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAnalysis {
   const features = ticketFeatures(input);
   const signals = new Set(features.filter((feature) => feature.startsWith("s:")).map((feature) => feature.slice(2)));
-  const priority = predict(model, features).label as TicketAnalysis["priority"];
+  const p = probabilities(model, features);
+  const priority = (
+    signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest")
+      ? "urgent"
+      : model.classes.filter((name) => allows(name, signals)).reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best))
+  ) as TicketAnalysis["priority"];
   const category = signals.has("security") ? "account" : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");
   const text = foldText(`${input.subject}\n${input.description ?? ""}`);
   const sentiment = /(!!|frustrat|angry|unacceptable|terrible|still not|fourth time|insostenible|exploding)/.test(text)
