@@ -39,6 +39,12 @@ function allows(priority: string, signals: ReadonlySet<string>): boolean {
   return true;
 }
 
+/** The rubric's "business stopped": an outage, lost data or failing payments that reach everyone or many. */
+function stopped(signals: ReadonlySet<string>): boolean {
+  const wide = signals.has("everyone") || signals.has("many");
+  return wide && (signals.has("outage") || signals.has("dataLoss") || signals.has("money")) && !signals.has("partial") && !signals.has("workaround");
+}
+
 const categories: Array<[string, TicketAnalysis["category"]]> = [
   ["outage", "outage"],
   ["money", "billing"],
@@ -55,7 +61,7 @@ export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAn
   const signals = new Set(features.filter((feature) => feature.startsWith("s:")).map((feature) => feature.slice(2)));
   const p = probabilities(model, features);
   const priority = (
-    signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest")
+    (signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest")) || stopped(signals)
       ? "urgent"
       : model.classes.filter((name) => allows(name, signals)).reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best))
   ) as TicketAnalysis["priority"];

@@ -40,8 +40,9 @@ export const ticketSignals: Readonly<Record<string, RegExp>> = {
     /\b(feature request|would be (nice|great|lovely|cool|helpful|awesome)|it'?d be (nice|great|cool)|would love|we'?d love|nice to have|any plans|on the roadmap|roadmap|please add|could you add|can you add|idea|suggestion|suggest|wish|request for|sugestao|sugerencia|seria (otimo|genial|bueno|bom)|wunsch|ware (schon|toll|super)|ce serait bien|il serait bien|serait-il possible|sarebbe bello|calendar view|dark mode)\b/,
   cosmetic:
     /\b(typo|typos|spelling|misspel\w*|cosmetic|font|fonts|colou?rs?|tooltip|cut off|truncated|alignment|misaligned|aligned|padding|spacing|logo|icon|badge|blurry|pixelated|label|emojis?|mascot|photo|avatar|sticker\w*|swag|wording|grammar|layout|css)\b/,
+  // Plain "thanks" closes every kind of ticket; praise is a message that exists to thank.
   praise:
-    /\b(thanks|thank you|thx|great job|good work|great work|love (it|the)|loving|well done|kudos|awesome|gracias|danke|vielen dank|merci|obrigad[oa]|grazie|super|feedback|nice|bravo|excellent|appreciate\w*)\b|ありがとう/,
+    /\b(great job|good work|great work|love (it|the)|loving|well done|kudos|keep up|wanted to (say|thank)|just (to )?(say|thank)|agradec\w*|vielen dank|lob|bravo|excellent|awesome|appreciate\w*|feedback)\b|ありがとう/,
   notUrgent:
     /\b(not urgent|no rush|no deadline|no hurry|not (a )?(big deal|problem|priority|blocking)|whenever|when you (have|get) (time|a chance|a sec)|low priority|minor|kein drama|nicht dringend|nao e urgente|no es urgente|pas urgent|non urgente|just (exploring|testing|curious|wanted|fyi|so you know)|curiosit\w+|par simple|random q|out of curiosity|resolved|solved|please close|you can close|close (this|the ticket)|all good now|never ?mind|works now|is this thing on|test ticket)\b/,
 };
