@@ -176,18 +176,18 @@ describe("the pnpm eval command's exit codes", () => {
   }
 
   it("exits 1 below --min, and 2 with the usage on a bad flag", () => {
-    const below = command(["--provider", "offline", "--task", "payment", "--min", "0.99"]);
+    const below = command(["--provider", "offline", "--task", "ticket", "--min", "0.99"]);
     expect(below.code).toBe(1);
-    expect(below.stdout).toMatch(/--min 0\.99: below it on all: payment \d+\.\d%/);
+    expect(below.stdout).toMatch(/--min 0\.99: below it on all: ticket \d+\.\d%/);
     const flag = command(["--provider", "gemini"]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/--provider must be offline or openai, got "gemini"[\s\S]*usage: pnpm eval/);
   }, 90_000);
 
   it("returns 0 at or above --min, on the selected split", async () => {
-    const below = await evalCli(["--provider", "offline", "--task", "payment", "--split", "holdout", "--min", "0.99"], { LOG_LEVEL: "silent" });
+    const below = await evalCli(["--provider", "offline", "--task", "ticket", "--split", "holdout", "--min", "0.99"], { LOG_LEVEL: "silent" });
     expect(below.code).toBe(1);
-    expect(below.stdout).toMatch(/--min 0\.99: below it on holdout: payment/);
+    expect(below.stdout).toMatch(/--min 0\.99: below it on holdout: ticket/);
     expect((await evalCli(["--provider", "offline", "--task", "payment", "--min", "0"], { LOG_LEVEL: "silent" })).code).toBe(0);
   });
 

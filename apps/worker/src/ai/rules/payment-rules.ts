@@ -1,7 +1,6 @@
 import type { PaymentAnalysis } from "../schemas.js";
 import type { PaymentInput } from "../tasks/payment-task.js";
 import { formatMoney, minorUnitDigits } from "../../normalize/money.js";
-import { greeting } from "./lead-draft.js";
 import { readable } from "./signals.js";
 
 /**
@@ -49,7 +48,8 @@ export function paymentRules(input: PaymentInput): PaymentAnalysis {
   const { risk, why } = assess(input, reason, usd);
   const amount = formatMoney(input.amount, input.currency);
   const reasons = [why, reason ? `reason given: ${reason}` : `no reason given (${input.kind})`, `amount ${amount}`];
-  const hello = greeting(input.customerName);
+  // A customer name on a payment is often a company's ("Northwind Traders"): keep it whole.
+  const hello = input.customerName?.trim() ? `Hi ${input.customerName.trim()},` : "Hello,";
   const customerMessage =
     input.status === "disputed"
       ? `${hello}\n\nWe saw that the payment of ${amount} was disputed with your bank. If something went wrong with your order or subscription, reply to this email and tell us what happened; we would rather put it right with you directly.`

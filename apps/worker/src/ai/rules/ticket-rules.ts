@@ -48,9 +48,9 @@ function stopped(signals: ReadonlySet<string>): boolean {
 const categories: Array<[string, TicketAnalysis["category"]]> = [
   ["outage", "outage"],
   ["money", "billing"],
-  ["billingAdmin", "billing"],
   ["featureRequest", "feature-request"],
   ["howTo", "how-to"],
+  ["billingAdmin", "billing"],
   ["broken", "bug"],
   ["dataLoss", "bug"],
 ];
