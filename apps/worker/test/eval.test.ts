@@ -128,7 +128,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const set = writeSet("leads-offline.jsonl", leads);
     const { code, stdout } = await evalCli(["--set", set, "--compare", "offline"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v1 ==");
+    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v2 ==");
   });
 
   it("stops with exit 1 when the server refuses the request itself, instead of scoring every case as failed", async () => {
@@ -147,13 +147,13 @@ describe("pnpm eval with the offline provider", () => {
     expect(code).toBe(0);
     expect(fake.requests.length).toBe(start);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    expect(report.runs[0]!.name).toBe("offline-rules/rules-v1");
+    expect(report.runs[0]!.name).toBe("offline-rules/rules-v2");
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.length).toBeGreaterThanOrEqual(130);
     expect(run!.cases.every((c) => c.outcome === "answered" && ["urgent", "high", "normal", "low"].includes(c.predicted!))).toBe(true);
     expect(run!.metrics.train!.cases + run!.metrics.holdout!.cases).toBe(run!.cases.length);
     expect(run!.metrics.all!.tokens.prompt).toBe(0);
-    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v1\n  task\s+train\s+holdout\s+all\n  ticket /);
+    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v2\n  task\s+train\s+holdout\s+all\n  ticket /);
   });
 
   it("--split holdout scores the held-out cases alone", async () => {

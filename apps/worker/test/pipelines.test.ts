@@ -19,7 +19,7 @@ describe("pipelines with the offline rules provider", () => {
     expect(contact.score).toBeGreaterThanOrEqual(60);
     expect(contact.activities.map((a) => a.kind)).toEqual(["lead"]);
     const step = await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } });
-    expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", model: "rules-v1", promptTokens: 0, completionTokens: 0 });
+    expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", model: "rules-v2", promptTokens: 0, completionTokens: 0 });
   });
 
   it("triages tickets from Zendesk, Slack and GitHub into the tickets table", async () => {

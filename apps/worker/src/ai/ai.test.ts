@@ -30,7 +30,7 @@ describe("the offline rules provider", () => {
     const input = { name: "Ann", company: "Acme", emailDomain: "acme.io", message: "Budget approved, need a quote for 50 seats today", source: "new-lead" };
     const [a, b] = await Promise.all([rules.complete(leadTask, input), rules.complete(leadTask, input)]);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v1", output: { category: "hot" } });
+    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v2", output: { category: "hot" } });
   });
 
   it("tells spam, cold leads, urgent tickets and risky payments apart", async () => {
