@@ -25,7 +25,7 @@ function amountUsd(input: PaymentInput): number {
 const fraud = /\b(fraud\w*|unrecogni[sz]ed|stolen_card|lost_card|pickup_card|pick up card|stolen|lost card)\b/i;
 const serviceDispute = /\b(product_not_received|product_unacceptable|duplicate|subscription_canceled|credit_not_processed)\b/i;
 const generic = /\b(do_not_honor|card_declined|declined|insufficient_funds|insufficient funds)\b/i;
-const attemptNumber = /\battempt (\d+)\b/i;
+const attemptNumber = /\battempt (\d{1,6})\b/i;
 
 /** The rubric's risk levels for failed payments and disputes, rule by rule. */
 function assess(input: PaymentInput, reason: string, usd: number): { risk: PaymentAnalysis["risk"]; why: string } {

@@ -82,9 +82,13 @@ export function words(folded: string): string[] {
   return out;
 }
 
-/** The names of the signals whose pattern occurs in the text. */
-export function signalNames(signals: Readonly<Record<string, RegExp>>, folded: string): string[] {
+/**
+ * The names of the signals whose pattern occurs in the text. A signal may be several patterns:
+ * words of scripts without spaces (Japanese, Chinese) sit in a pattern of their own, as a word
+ * boundary means nothing there and mixing the two makes a pattern harder to prove linear.
+ */
+export function signalNames(signals: Readonly<Record<string, RegExp | readonly RegExp[]>>, folded: string): string[] {
   return Object.entries(signals)
-    .filter(([, pattern]) => pattern.test(folded))
+    .filter(([, patterns]) => (Array.isArray(patterns) ? patterns : [patterns]).some((pattern: RegExp) => pattern.test(folded)))
     .map(([name]) => name);
 }
