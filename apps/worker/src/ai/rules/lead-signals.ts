@@ -31,7 +31,7 @@ export const leadSignals: Readonly<Record<string, RegExp | readonly RegExp[]>> =
   size: [
     /\b(team of \d{1,6}|\d{1,6}-(person|people|seat|user|agent))\b/,
     /\b\d{1,6}\+?[ \t]?(seats?|users?|licen[cs]es?|agents?|staff|employees|people|persons|locations|stores|shops|offices|branches)\b/,
-    /\b\d{1,6}\+?[ \t]?(sites|warehouses|hospitals|clinics|schools|hotels|utilisateurs|usuarios|utilizadores|agentes|mitarbeiter\w*)\b/,
+    /\b\d{1,6}\+?[ \t]?(sites|warehouses|hospitals|clinics|schools|hotels|utilisateurs|usuarios|utilizadores|agentes|mitarbeiter(innen)?)\b/,
     /\b\d{1,6}\+?[ \t]?(personas|pessoas|persone|dipendenti|salaries|collaborateurs|farmacias|tiendas|filialen|standorte)\b/,
     /\b\d{1,6}(名|人|席|拠点)/,
   ],
@@ -51,7 +51,7 @@ export const leadSignals: Readonly<Record<string, RegExp | readonly RegExp[]>> =
     /見積|発注|契約/,
   ],
   need: [
-    /\b(we need|i need|need (a|an|your|something|to|it)|needs|must have|requirement|replace|replacing|replacement|moving off|move away from|switch(ing)? (from|away|to)|migrat\w+)\b/,
+    /\b(we need|i need|need (a|an|your|something|to|it)|needs|must have|requirement|replace|replacing|replacement|moving off|move away from|switch(ing)? (from|away|to)|migrat(e|ed|es|ing|ion))\b/,
     /\b(discontinued|shuts? down|shutting down|sunset\w*|terminating|current (provider|vendor|tool|system|contract)|contract ends|renewal|necesitamos|necesito|precisamos|preciso|precisa)\b/,
     /\b(besoin|avons besoin|brauchen|benotigen)\b/,
     /\b(abbiamo bisogno|servono)\b/,

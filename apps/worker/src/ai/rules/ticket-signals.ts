@@ -36,7 +36,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen .{0,10}abgelehnt)\b/,
     /\b(losing (sales|money|revenue|orders|customers))\b/,
     /\b(customers (can'?t|cannot|are unable to) (pay|check ?out|buy|order)|payouts?|lost (sales|revenue)|perdiendo (ventas|dinero)|perdendo vendas|checkout|can'?t (buy|pay))\b/,
-    /\b(orders?\b.{0,30}\b(stuck|blocked|not|lost)|refund the difference|cash flow|\$\d[\d,.]{3,9}|€\d[\d,.]{3,9}|£\d[\d,.]{3,9})\b/,
+    /\b(orders? (are |were |is )?(stuck|blocked|not|lost)|refund the difference|cash flow)\b/,
+    /[$€£]\d{1,3},\d{3}|[$€£]\d{4,7}/,
   ],
   everyone: [
     /\b(all (of )?(our|the|my|\w{1,20}s)|every(one|body)?|entire|whole|none of|nobody|no one|noone|100%|company-wide|organi[sz]ation-wide|todos|todas|nadie|nenhum|ninguem|ninguna?|alle)\b/,
