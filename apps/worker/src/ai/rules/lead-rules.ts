@@ -7,6 +7,7 @@ import { probabilities, type LinearModel } from "./linear-model.js";
 import { countLinks, foldText, signalNames, words } from "./signals.js";
 
 const freeMail = /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
+const linkWords = new Set(["http", "https", "www", "com"]);
 /** Words that only name a label: text that asks for "hot" must not get it by asking. */
 const labelWords = new Set(["hot", "warm", "cold", "spam"]);
 
@@ -54,6 +55,8 @@ export function leadFeatures(input: LeadInput): string[] {
   if (input.emailDomain) features.push(freeMail.test(input.emailDomain) ? "f:freeMail" : "f:companyMail");
   const links = countLinks(text);
   if (links > 0) features.push(links >= 3 ? "f:links3" : "f:link");
+  // Links and hardly a word besides: a bot's submission, whatever the links say.
+  if (links > 0 && words(text).filter((word) => !linkWords.has(word)).length < 3) features.push("f:onlyLinks");
   if (text.trim().length < 80) features.push("f:short");
   for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
   return features;
@@ -64,6 +67,7 @@ export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis
   const features = leadFeatures(input);
   const signals = signalNames(leadSignals, foldText(input.message ?? ""));
   const reasons = signals.map((name) => `the message ${explain[name] ?? name}`);
+  if (features.includes("f:links3") || features.includes("f:onlyLinks")) reasons.unshift("the message is mostly links");
   let category: LeadAnalysis["category"];
   let urgency: number;
   if (!(input.message ?? "").trim()) {
@@ -71,8 +75,8 @@ export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis
     category = input.company && features.includes("f:companyMail") ? "warm" : "cold";
     urgency = category === "warm" ? 40 : 10;
     reasons.push(category === "warm" ? `a form from ${input.company}, on a company address` : "a form with no message and no company");
-  } else if (signals.includes("injection") && !signals.some((name) => request.has(name))) {
-    // The rubric: a message whose only content is an attempt to steer the classifier is spam.
+  } else if (features.includes("f:onlyLinks") || (signals.includes("injection") && !signals.some((name) => request.has(name)))) {
+    // The rubric: links with no message, or a message that only tries to steer the classifier, is spam.
     category = "spam";
     urgency = 0;
   } else {
