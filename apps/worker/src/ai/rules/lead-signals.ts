@@ -40,7 +40,7 @@ export const leadSignals: Readonly<Record<string, RegExp | readonly RegExp[]>> =
     /\b(director|vp|vice president|ceo|cfo|cto|cio|coo|ciso|head of|managing partner|partner here|owner|founder|co-founder|president|procurement|purchasing|buyer|decision (is )?mine)\b/,
     /\b(decision maker|(i'?m|i am) the (owner|founder|director|head|manager|ceo|cfo|cto)|our board|board approved|approved by|i can (get it )?sign|i can approve|my call)\b/,
     /\b(practice administrator|it manager|operations manager|gm)\b/,
-    /\b(general manager|directeur|directrice|gerente|director general|responsable|geschaftsfuhrer[a-z]{0,12}|leiter[a-z]{0,12}|inhaber|proprietario|diretor[a-z]{0,12}|dueno)\b/,
+    /\b(general manager|directeur|directrice|gerente|director general|responsable|geschaftsfuhrer(in)?|leiter(in)?|inhaber|proprietario|diretor(a)?|dueno)\b/,
     /部長|社長|担当/,
   ],
   buyAction: [
@@ -113,5 +113,5 @@ export const leadSignals: Readonly<Record<string, RegExp | readonly RegExp[]>> =
     /\b(as an ai|draftreply|event_data|jailbreak)\b/,
     /\b(system|assistant|category|urgency|priority) ?[:=]|\[\/?inst\]|<\|/,
   ],
-  gibberish: /\b(asdf[a-z]{0,12}|qwerty[a-z]{0,12}|kjh[a-z]{0,12}|lkj[a-z]{0,12}|zxcv[a-z]{0,12}|test test|testing 123|lorem ipsum|xxx)\b/,
+  gibberish: /\b(asdf|qwerty|kjh|lkj|zxcv)|\b(test test|testing 123|lorem ipsum|xxx)\b/,
 };
