@@ -33,7 +33,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /消え|削除/,
   ],
   money: [
-    /\b(charged (twice|every|all|double|again)|double[- ]?charg[a-z]{0,12}|charged( [a-z0-9$,.]{1,12}){0,3} twice|duplicate (charges?|payments?)|overcharg[a-z]{0,12}|wrong (amount|invoice|charge)|charged (us|our|the wrong))\b/,
+    /\b(charged (twice|every|all|double|again|us|our|the wrong)|double[- ]?charged?|duplicate (charges?|payments?)|overcharged?|wrong (amount|invoice|charge))\b/,
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen( [a-z]{1,12}){0,2} abgelehnt)\b/,
     /\b(losing (sales|money|revenue|orders|customers))\b/,
     /\b(customers (can'?t|cannot|are unable to) (pay|check ?out|buy|order)|payouts?|lost (sales|revenue)|perdiendo (ventas|dinero)|perdendo vendas|checkout|can'?t (buy|pay))\b/,
