@@ -114,7 +114,7 @@ function describeEndToEnd(name: string, expected: { provider: string; model: str
   });
 }
 
-describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v1" }, () => ({}));
+describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v2" }, () => ({}));
 
 const fake = new FakeOpenAiServer();
 beforeAll(async () => {

@@ -144,7 +144,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const set = writeSet("leads-offline.jsonl", leads);
     const { code, stdout } = await evalCli(["--set", set, "--compare", "offline"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v1 ==");
+    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v2 ==");
   });
 
   it("stops with exit 1 when the server refuses the request itself, instead of scoring every case as failed", async () => {
@@ -163,13 +163,13 @@ describe("pnpm eval with the offline provider", () => {
     expect(code).toBe(0);
     expect(fake.requests.length).toBe(start);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    expect(report.runs[0]!.name).toBe("offline-rules/rules-v1");
+    expect(report.runs[0]!.name).toBe("offline-rules/rules-v2");
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.length).toBeGreaterThanOrEqual(130);
     expect(run!.cases.every((c) => c.outcome === "answered" && ["urgent", "high", "normal", "low"].includes(c.predicted!))).toBe(true);
     expect(run!.metrics.train!.cases + run!.metrics.holdout!.cases).toBe(run!.cases.length);
     expect(run!.metrics.all!.tokens.prompt).toBe(0);
-    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v1\n  task\s+train\s+holdout\s+all\n  ticket /);
+    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v2\n  task\s+train\s+holdout\s+all\n  ticket /);
   });
 
   it("--split holdout scores the held-out cases alone", async () => {
@@ -192,18 +192,18 @@ describe("the pnpm eval command's exit codes", () => {
   }
 
   it("exits 1 below --min, and 2 with the usage on a bad flag", () => {
-    const below = command(["--provider", "offline", "--task", "payment", "--min", "0.99"]);
+    const below = command(["--provider", "offline", "--task", "ticket", "--min", "0.99"]);
     expect(below.code).toBe(1);
-    expect(below.stdout).toMatch(/--min 0\.99: below it on all: payment \d+\.\d%/);
+    expect(below.stdout).toMatch(/--min 0\.99: below it on all: ticket \d+\.\d%/);
     const flag = command(["--provider", "gemini"]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/--provider must be offline or openai, got "gemini"[\s\S]*usage: pnpm eval/);
   }, 90_000);
 
   it("returns 0 at or above --min, on the selected split", async () => {
-    const below = await evalCli(["--provider", "offline", "--task", "payment", "--split", "holdout", "--min", "0.99"], { LOG_LEVEL: "silent" });
+    const below = await evalCli(["--provider", "offline", "--task", "ticket", "--split", "holdout", "--min", "0.99"], { LOG_LEVEL: "silent" });
     expect(below.code).toBe(1);
-    expect(below.stdout).toMatch(/--min 0\.99: below it on holdout: payment/);
+    expect(below.stdout).toMatch(/--min 0\.99: below it on holdout: ticket/);
     expect((await evalCli(["--provider", "offline", "--task", "payment", "--min", "0"], { LOG_LEVEL: "silent" })).code).toBe(0);
   });
 

@@ -60,7 +60,7 @@ describe("an event's first run in one statement", () => {
       ["ai.lead", "succeeded", 1],
       ["crm.contact", "succeeded", 1],
     ]);
-    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v1" });
+    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v2" });
     const contact = await h.db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email }, include: { activities: true } });
     // The drafted reply is stored by the same statement, waiting for review.
     const draft = await h.db.draft.findUniqueOrThrow({ where: { eventId: event.id } });

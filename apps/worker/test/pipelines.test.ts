@@ -19,7 +19,7 @@ describe("pipelines with the offline rules provider", () => {
     expect(contact.score).toBeGreaterThanOrEqual(60);
     expect(contact.activities.map((a) => a.kind)).toEqual(["lead"]);
     const step = await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } });
-    expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", model: "rules-v1", promptTokens: 0, completionTokens: 0 });
+    expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", model: "rules-v2", promptTokens: 0, completionTokens: 0 });
   });
 
   it("triages tickets from Zendesk, Slack and GitHub into the tickets table", async () => {
@@ -47,7 +47,8 @@ describe("pipelines with the offline rules provider", () => {
     expect((await h.waitFor(failed.id)).status).toBe("completed");
     expect((await h.waitFor(order.id)).status).toBe("completed");
     const payment = await h.db.payment.findFirstOrThrow({ where: { source: "payment", externalId: (failed.payload as any).data.object.id } });
-    expect(payment).toMatchObject({ status: "failed", risk: "medium", failureReason: "Your card was declined." });
+    // A plain decline on $49 is the rubric's routine, fixable failure (docs/ai.md).
+    expect(payment).toMatchObject({ status: "failed", risk: "low", failureReason: "Your card was declined." });
     expect(payment.draftMessage).toContain("did not go through");
     const shopper = await h.db.contact.findUniqueOrThrow({ where: { email: (order.payload as any).email } });
     expect(shopper.isCustomer).toBe(true);

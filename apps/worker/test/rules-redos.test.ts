@@ -47,7 +47,8 @@ describe("the offline rules provider on a hostile lead", () => {
 
     const contact = (event: EventJob) => db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email } });
     // Two links are not link spam; the ordinary lead is read as it always was.
-    expect(await contact(hostile)).toMatchObject({ category: "cold" });
+    // Nothing but two junk links is a bot submission: spam by the rubric (docs/ai.md).
+    expect(await contact(hostile)).toMatchObject({ category: "spam" });
     expect(await contact(ordinary)).toMatchObject({ category: "hot" });
 
     worker.kill("SIGTERM");

@@ -30,7 +30,7 @@ describe("the offline rules provider", () => {
     const input = { name: "Ann", company: "Acme", emailDomain: "acme.io", message: "Budget approved, need a quote for 50 seats today", source: "new-lead" };
     const [a, b] = await Promise.all([rules.complete(leadTask, input), rules.complete(leadTask, input)]);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v1", output: { category: "hot" } });
+    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v2", output: { category: "hot" } });
   });
 
   it("tells spam, cold leads, urgent tickets and risky payments apart", async () => {
@@ -40,7 +40,9 @@ describe("the offline rules provider", () => {
     expect((await rules.complete(ticketTask, { subject: "Typo in docs", source: "x" })).output.priority).toBe("low");
     const payment = { kind: "k", status: "failed" as const, amount: 500, currency: "usd" };
     expect((await rules.complete(paymentTask, { ...payment, failureReason: "stolen_card" })).output.risk).toBe("high");
-    expect((await rules.complete(paymentTask, { ...payment, failureReason: "insufficient_funds" })).output.risk).toBe("medium");
+    // The rubric's bands: insufficient funds on $5 is routine, on $1,200 money is at risk.
+    expect((await rules.complete(paymentTask, { ...payment, failureReason: "insufficient_funds" })).output.risk).toBe("low");
+    expect((await rules.complete(paymentTask, { ...payment, amount: 120_000, failureReason: "insufficient_funds" })).output.risk).toBe("medium");
   });
 });
 

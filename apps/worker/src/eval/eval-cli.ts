@@ -15,11 +15,13 @@ import { allPromptVersions, evalTask, evalTaskNames, evalTaskVersion, type EvalT
 import { computeMetrics, type CaseResult, type Metrics } from "./metrics.js";
 import { changes, formatComparison, formatMetrics, table, type Changes } from "./report.js";
 import { EvalAbortError, runCases } from "./run-cases.js";
+import { trainAll } from "./train.js";
 
 export const usage = `usage: pnpm eval [--provider offline|openai] [--set FILE] [--task lead|ticket|payment]
                  [--split train|holdout|all] [--json FILE] [--min 0.8]
                  [--compare PROMPT_VERSION|MODEL|offline] [--concurrency N]
                  [--from-feedback [--since DATE] [--out DIR]]
+       pnpm eval --train
 
 Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --provider     offline: the rules provider; openai: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL
@@ -35,7 +37,9 @@ Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --from-feedback  export the reviewers' labels (POST /admin/events/:id/label) from DATABASE_URL as
                  sets in the same format, personal data replaced by placeholders, then score them
   --since        with --from-feedback: only labels given on or after this date (YYYY-MM-DD or ISO time)
-  --out          with --from-feedback: where the sets are written (default eval/feedback)`;
+  --out          with --from-feedback: where the sets are written (default eval/feedback)
+  --train        refit the offline provider's models on the train split, print their
+                 cross-validated accuracy, and rewrite ai/rules/*-model.generated.ts`;
 
 export interface EvalIo {
   stdout: { write(text: string): unknown };
@@ -80,6 +84,7 @@ interface Options {
   fromFeedback: boolean;
   since?: Date;
   out: string;
+  train: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -102,6 +107,7 @@ function parseOptions(argv: string[]): Options {
         since: { type: "string" },
         out: { type: "string", default: "eval/feedback" },
         help: { type: "boolean", short: "h" },
+        train: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -139,6 +145,7 @@ function parseOptions(argv: string[]): Options {
     fromFeedback,
     since,
     out: v.out ?? "eval/feedback",
+    train: v.train === true,
   };
 }
 
@@ -254,6 +261,10 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
       return EXIT_USAGE;
     }
     throw error;
+  }
+  if (options.train) {
+    io.stdout.write(`${trainAll().join("\n")}\n`);
+    return EXIT_OK;
   }
   const logger = pino({ level: env.LOG_LEVEL ?? "warn", redact: { paths: redactPaths, censor: "[redacted]" } }, pino.destination(2));
   const prices: PriceOverride = { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK };

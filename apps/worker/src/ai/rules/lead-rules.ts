@@ -1,45 +1,96 @@
 import type { LeadAnalysis } from "../schemas.js";
 import type { LeadInput } from "../tasks/lead-task.js";
-import { clamp, countLinks, matching, quote, readable, type Signal } from "./signals.js";
+import { leadDraft } from "./lead-draft.js";
+import { leadModel } from "./lead-model.generated.js";
+import { leadSignals } from "./lead-signals.js";
+import { probabilities, type LinearModel } from "./linear-model.js";
+import { countLinks, foldText, quote, signalNames, words } from "./signals.js";
 
-const buying: Signal[] = [
-  { pattern: /\b(budget|approved|purchase|buy|quote|pricing|contract|invoice us)\b/i, weight: 25, reason: "states buying intent" },
-  { pattern: /\b(asap|urgent|this week|today|tomorrow|immediately)\b/i, weight: 20, reason: "asks for a quick answer" },
-  { pattern: /\b(demo|call me|meeting|trial|talk to sales)\b/i, weight: 15, reason: "asks for a conversation" },
-  { pattern: /\b\d{2,}[ \t]*(seats|users|licen[cs]es|employees)\b/i, weight: 20, reason: "names a team size" },
-];
-const spam: Signal[] = [
-  { pattern: /\b(viagra|casino|backlinks?|seo services|crypto giveaway|loan offer|bitcoin doubler)\b/i, weight: 0, reason: "reads like spam" },
-];
-/** A message with this many links reads like link spam. */
-const SPAM_LINKS = 3;
-const freeMail = /^(gmail|yahoo|hotmail|outlook|icloud|aol|proton|protonmail|gmx|mail)\./i;
+const freeMail = /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
+const linkWords = new Set(["http", "https", "www", "com"]);
+/** Words that only name a label: text that asks for "hot" must not get it by asking. */
+const labelWords = new Set(["hot", "warm", "cold", "spam"]);
+
+/** Why a signal counts, for the answer's reasons. */
+const explain: Record<string, string> = {
+  timelineNow: "gives a near date or deadline",
+  timelineLater: "plans for later, no urgency",
+  budget: "mentions budget or money",
+  size: "names a team size or volume",
+  authority: "writes as someone who decides or buys",
+  buyAction: "asks for a quote, contract or order",
+  need: "states a concrete need",
+  explore: "is exploring or asking about the product",
+  notBuying: "shows no intent to buy",
+  selling: "is selling to us",
+  scam: "reads like a scam or junk mail",
+  injection: "tries to instruct the classifier (ignored)",
+  gibberish: "is not a real message",
+};
+
+/** Signals of a genuine request: an injection attempt with none of these is spam. */
+const request = new Set(["need", "buyAction", "size", "timelineNow", "explore", "budget"]);
+/** The rubric's hot: at least two of a need, a timeline, budget or size, authority to buy. */
+const hotEvidence = [["need"], ["timelineNow"], ["budget", "size"], ["authority", "buyAction"]];
+const spamEvidence = new Set(["selling", "scam", "gibberish"]);
+
+/**
+ * The rubric's hard lines, which no learnt weight overrides: hot needs two of its four kinds
+ * of evidence, and spam needs a sign that the sender sells, scams or is not a person.
+ */
+function allows(category: string, signals: readonly string[], features: readonly string[]): boolean {
+  if (category === "hot") return hotEvidence.filter((kinds) => kinds.some((kind) => signals.includes(kind))).length >= 2;
+  if (category === "spam") return signals.some((name) => spamEvidence.has(name)) || features.includes("f:links3");
+  return true;
+}
+
+/** The features the lead model reads: the rubric's signals, the form's fields and the words. */
+export function leadFeatures(input: LeadInput): string[] {
+  const text = foldText(input.message ?? "");
+  // An injection attempt is noted in the reasons but never weighed: it must not move the label.
+  const features = signalNames(leadSignals, text)
+    .filter((name) => name !== "injection")
+    .map((name) => `s:${name}`);
+  if (input.company) features.push("f:company");
+  if (input.emailDomain) features.push(freeMail.test(input.emailDomain) ? "f:freeMail" : "f:companyMail");
+  const links = countLinks(text);
+  if (links > 0) features.push(links >= 3 ? "f:links3" : "f:link");
+  // Links and hardly a word besides: a bot's submission, whatever the links say.
+  if (links > 0 && words(text).filter((word) => !linkWords.has(word)).length < 3) features.push("f:onlyLinks");
+  if (text.trim().length < 80) features.push("f:short");
+  for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
+  return features;
+}
+
+/** The offline answer for a lead, from a given model (the shipped one, or a fold's in cross-validation). */
+export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis {
+  const features = leadFeatures(input);
+  const signals = signalNames(leadSignals, foldText(input.message ?? ""));
+  const reasons = signals.map((name) => `the message ${explain[name] ?? name}`);
+  if (features.includes("f:links3") || features.includes("f:onlyLinks")) reasons.unshift("the message is mostly links");
+  let category: LeadAnalysis["category"];
+  let urgency: number;
+  if (!(input.message ?? "").trim()) {
+    // A lead-ad form carries no message: the rubric reads the company and the address alone.
+    category = input.company && features.includes("f:companyMail") ? "warm" : "cold";
+    urgency = category === "warm" ? 40 : 10;
+    reasons.push(category === "warm" ? `a form from ${quote(input.company ?? "")}, on a company address` : "a form with no message and no company");
+  } else if (features.includes("f:onlyLinks") || (signals.includes("injection") && !signals.some((name) => request.has(name)))) {
+    // The rubric: links with no message, or a message that only tries to steer the classifier, is spam.
+    category = "spam";
+    urgency = 0;
+  } else {
+    const p = probabilities(model, features);
+    const allowed = model.classes.filter((name) => allows(name, signals, features));
+    category = allowed.reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best)) as LeadAnalysis["category"];
+    const of = (name: string): number => p[model.classes.indexOf(name)] ?? 0;
+    urgency = category === "spam" ? 0 : Math.round(100 * (of("hot") + 0.5 * of("warm")));
+  }
+  if (input.company) reasons.push(`names a company (${quote(input.company)})`);
+  if (reasons.length === 0) reasons.push("no buying signal in the submission");
+  return { category, urgency, reasons: reasons.slice(0, 5), draftReply: leadDraft(category, input, signals) };
+}
 
 export function leadRules(input: LeadInput): LeadAnalysis {
-  const text = readable(input.message ?? "");
-  const spamHits = matching(spam, text).map((hit) => hit.reason);
-  if (countLinks(text) >= SPAM_LINKS) spamHits.push("is mostly links");
-  const greeting = input.name ? `Hi ${input.name.split(" ")[0]},` : "Hello,";
-  if (spamHits.length > 0)
-    return { category: "spam", urgency: 0, reasons: spamHits.map((reason) => `the message ${reason}`), draftReply: "" };
-
-  const hits = matching(buying, text);
-  const reasons = hits.map((hit) => `the message ${hit.reason}`);
-  let urgency = 5 + hits.reduce((sum, hit) => sum + hit.weight, 0);
-  if (input.company) {
-    urgency += 10;
-    reasons.push(`names a company (${quote(input.company)})`);
-  }
-  if (input.emailDomain && !freeMail.test(input.emailDomain)) {
-    urgency += 5;
-    reasons.push("writes from a company domain");
-  }
-  urgency = clamp(urgency);
-  const category = urgency >= 60 ? "hot" : urgency >= 30 ? "warm" : "cold";
-  if (reasons.length === 0) reasons.push("no buying signal in the submission");
-  const draftReply =
-    category === "hot"
-      ? `${greeting}\n\nThank you for reaching out${input.company ? ` on behalf of ${input.company}` : ""}. I'd be glad to help: could we set up a short call in the next day or two? Reply with a time that suits you and I'll send an invite.\n\nBest regards`
-      : `${greeting}\n\nThank you for your interest. I've attached an overview of what we offer; if you have any questions, just reply to this email.\n\nBest regards`;
-  return { category, urgency, reasons: reasons.slice(0, 5), draftReply };
+  return leadAnalysis(input, leadModel);
 }

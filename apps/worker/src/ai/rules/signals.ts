@@ -61,3 +61,46 @@ export function firstSentence(text: string, max = 200): string {
   const sentence = text.slice(0, end).trim();
   return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
+
+const tag = /<[^<>]*>/g;
+const marks = /\p{M}/gu;
+
+/**
+ * The form every keyword list is written for: HTML tags dropped, lower case, accents folded
+ * ("Löschung" reads "loschung", "não" reads "nao"), so one list covers the ways people type.
+ */
+export function foldText(text: string): string {
+  return readable(text).replace(tag, " ").normalize("NFD").replace(marks, "").toLowerCase();
+}
+
+const wordBreak = /[^\p{L}\p{N}]+/u;
+const ideographic = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * The words of a folded text, as model features. Scripts written without spaces (Japanese,
+ * Chinese) give their character pairs instead, so a phrase there is still a feature.
+ */
+export function words(folded: string): string[] {
+  const out: string[] = [];
+  for (const token of folded.split(wordBreak)) {
+    if (token.length === 0) continue;
+    if (!ideographic.test(token)) {
+      if (token.length > 1 && token.length < 30) out.push(token);
+      continue;
+    }
+    const chars = [...token];
+    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  }
+  return out;
+}
+
+/**
+ * The names of the signals whose pattern occurs in the text. A signal may be several patterns:
+ * words of scripts without spaces (Japanese, Chinese) sit in a pattern of their own, as a word
+ * boundary means nothing there and mixing the two makes a pattern harder to prove linear.
+ */
+export function signalNames(signals: Readonly<Record<string, RegExp | readonly RegExp[]>>, folded: string): string[] {
+  return Object.entries(signals)
+    .filter(([, patterns]) => (Array.isArray(patterns) ? patterns : [patterns]).some((pattern: RegExp) => pattern.test(folded)))
+    .map(([name]) => name);
+}

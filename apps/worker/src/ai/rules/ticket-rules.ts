@@ -1,40 +1,81 @@
 import type { TicketAnalysis } from "../schemas.js";
 import type { TicketInput } from "../tasks/ticket-task.js";
-import { firstSentence, readable } from "./signals.js";
+import { ticketDraft } from "./ticket-draft.js";
+import { probabilities, type LinearModel } from "./linear-model.js";
+import { ticketModel } from "./ticket-model.generated.js";
+import { ticketSignals } from "./ticket-signals.js";
+import { firstSentence, foldText, readable, signalNames, words } from "./signals.js";
 
-const urgentWords = /\b(down|outage|urgent|asap|emergency|losing|all (our )?(customers|users|deployments)|production|segfault)\b/gi;
-const problemWords = /\b(error|errors|fail|fails|failed|failing|broken|bug|cannot|can't|crash|crashes|crashed)\b/gi;
-const lowWords = /\b(question|typo|how do i|where can i|docs|documentation)\b/i;
+/** Words that only name a priority: shouting "URGENT" is tone, not harm (docs/ai.md). */
+const labelWords = new Set(["urgent", "urgente", "urgentissimo", "dringend", "asap", "critical", "high", "low", "normal", "priority"]);
 
-const categories: Array<[RegExp, TicketAnalysis["category"]]> = [
-  [/\b(down|outage)\b/i, "outage"],
-  [/\b(invoice|billing|refund|charge|payment|subscription)\b/i, "billing"],
-  [/\b(error|bug|crash|fail\w*|broken|segfault)\b/i, "bug"],
-  [/\b(password|login|log in|sign in|account|2fa)\b/i, "account"],
-  [/\b(feature|would be nice|please add|suggestion)\b/i, "feature-request"],
-  [/\b(how do i|where can i|how to|question)\b/i, "how-to"],
+/** The features the ticket model reads: the rubric's signals and the words of subject and description. */
+export function ticketFeatures(input: TicketInput): string[] {
+  const text = foldText(`${input.subject}\n${input.description ?? ""}`);
+  const features = signalNames(ticketSignals, text).map((name) => `s:${name}`);
+  // Harm that reaches everyone is what separates urgent from high: the pairs are features too.
+  const has = (name: string): boolean => features.includes(`s:${name}`);
+  if (has("everyone") && (has("outage") || has("broken"))) features.push("x:everyoneBroken");
+  if ((has("security") || has("dataLoss") || has("money")) && (has("everyone") || has("many"))) features.push("x:harmAtScale");
+  if (has("broken") && has("workaround")) features.push("x:brokenWithWorkaround");
+  for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
+  return features;
+}
+
+/** Harm to the customer's business now: the rubric's urgent. */
+const harmNow = ["outage", "security", "dataLoss", "money"];
+/** Anything a customer suffers from; a ticket with none of it is never high or urgent. */
+const anyHarm = [...harmNow, "broken", "deadline", "partial", "many"];
+
+/**
+ * The rubric's hard lines around the learnt weights: urgent needs harm now (an outage, a
+ * security incident, lost data, money), high needs some harm, and low is never a ticket that
+ * reports an outage, an incident or money going wrong. A security incident is urgent outright.
+ */
+function allows(priority: string, signals: ReadonlySet<string>): boolean {
+  if (priority === "urgent") return harmNow.some((name) => signals.has(name));
+  if (priority === "high") return anyHarm.some((name) => signals.has(name));
+  if (priority === "low") return !["outage", "security", "money"].some((name) => signals.has(name));
+  return true;
+}
+
+/** The rubric's "business stopped": an outage, lost data or failing payments that reach everyone or many. */
+function stopped(signals: ReadonlySet<string>): boolean {
+  const wide = signals.has("everyone") || signals.has("many");
+  return wide && (signals.has("outage") || signals.has("dataLoss") || signals.has("money")) && !signals.has("partial") && !signals.has("workaround");
+}
+
+const categories: Array<[string, TicketAnalysis["category"]]> = [
+  ["outage", "outage"],
+  ["money", "billing"],
+  ["featureRequest", "feature-request"],
+  ["howTo", "how-to"],
+  ["billingAdmin", "billing"],
+  ["broken", "bug"],
+  ["dataLoss", "bug"],
 ];
 
-function count(pattern: RegExp, text: string): number {
-  return new Set((text.match(pattern) ?? []).map((word) => word.toLowerCase())).size;
+/** The offline answer for a ticket, from a given model (the shipped one, or a fold's in cross-validation). */
+export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAnalysis {
+  const features = ticketFeatures(input);
+  const signals = new Set(features.filter((feature) => feature.startsWith("s:")).map((feature) => feature.slice(2)));
+  const p = probabilities(model, features);
+  const priority = (
+    (signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest")) || stopped(signals)
+      ? "urgent"
+      : model.classes.filter((name) => allows(name, signals)).reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best))
+  ) as TicketAnalysis["priority"];
+  const category = signals.has("security") ? "account" : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");
+  const text = foldText(`${input.subject}\n${input.description ?? ""}`);
+  const sentiment = /(!!|frustrat|angry|unacceptable|terrible|still not|fourth time|insostenible|exploding)/.test(text)
+    ? "negative"
+    : signals.has("praise")
+      ? "positive"
+      : "neutral";
+  const summary = firstSentence(readable(input.description ?? input.subject)) || input.subject;
+  return { priority, category, sentiment, summary, draftReply: ticketDraft(priority, category, input) };
 }
 
 export function ticketRules(input: TicketInput): TicketAnalysis {
-  const text = readable(`${input.subject}\n${input.description ?? ""}`);
-  const urgent = count(urgentWords, text);
-  const problems = count(problemWords, text);
-  const priority =
-    urgent >= 2 || (urgent >= 1 && problems >= 1) ? "urgent" : urgent + problems > 0 ? "high" : lowWords.test(text) ? "low" : "normal";
-  const category = categories.find(([pattern]) => pattern.test(text))?.[1] ?? "other";
-  const sentiment = /(!|frustrat|angry|unacceptable|terrible|losing|disappoint)/i.test(text)
-    ? "negative"
-    : /\b(thanks|thank you|great|love|appreciate)\b/i.test(text)
-      ? "positive"
-      : "neutral";
-  const greeting = input.requesterName ? `Hi ${input.requesterName},` : "Hello,";
-  const draftReply =
-    priority === "urgent"
-      ? `${greeting}\n\nThank you for reporting this. We are treating it as urgent and an engineer is looking into it now; we will update you within the hour.`
-      : `${greeting}\n\nThank you for getting in touch. We have received your request and will get back to you shortly.`;
-  return { priority, category, sentiment, summary: firstSentence(readable(input.description ?? input.subject)) || input.subject, draftReply };
+  return ticketAnalysis(input, ticketModel);
 }
