@@ -89,6 +89,12 @@ async function settled(platform: Platform, id: string, statuses = ["sent", "fail
   return platform.db.draft.findUniqueOrThrow({ where: { id } });
 }
 
+/** A ticket the rubric calls urgent: an outage that reaches every customer. */
+function outage(body: { detail: { subject: string; description: string } }) {
+  body.detail.subject = `Production is down ${seq}`;
+  body.detail.description = "Our whole production site is down since 09:10, no customer can log in or check out. Please help now.";
+}
+
 /** Gives a send that should not happen the time to happen: the drafts queue is drained. */
 async function queueIdle(platform: Platform) {
   const { Queue } = await import("bullmq");
@@ -261,7 +267,7 @@ describe("approval from Slack", () => {
   }
 
   it("puts Approve and Reject buttons on the notification of an urgent ticket with a pending draft", async () => {
-    const { draft } = await draftFor(p, "new-ticket", (b) => (b.detail.subject = `Production is down ${seq}`));
+    const { draft } = await draftFor(p, "new-ticket", outage);
     const request = notify.requests.find((r) => r.body.includes(draft.id));
     expect(request).toBeDefined();
     const actions = (JSON.parse(request!.body).blocks as any[]).find((b) => b.type === "actions");
@@ -294,7 +300,7 @@ describe("AUTO_SEND", () => {
   afterAll(() => stopPlatform(p));
 
   it("sends the kinds it names without review, and leaves the others pending", async () => {
-    const urgent = await draftFor(p, "new-ticket", (b) => (b.detail.subject = `Production is down ${seq}`));
+    const urgent = await draftFor(p, "new-ticket", outage);
     const other = await draftFor(p, "new-ticket", (b) => {
       b.detail.subject = "How do I change my invoice address?";
       b.detail.description = "Hi, I would like to update the billing address on my invoices. Thanks!";
