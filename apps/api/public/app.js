@@ -1,26 +1,8 @@
 // The events page: plain DOM, no build step. Every value from an event is put in the page
 // as text (never as HTML), because payloads come from the outside world.
+import { $, api, el } from "./dom.js";
 const STATUSES = ["queued", "processing", "completed", "ignored", "failed"];
-const $ = (selector) => document.querySelector(selector);
 const state = { cursor: null, selected: null, rows: [] };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, { headers: { accept: "application/json", "content-type": "application/json" }, ...options });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.message ?? `${response.status} ${response.statusText}`);
-  return body;
-}
 
 function filters() {
   const form = new FormData($("#filters"));
