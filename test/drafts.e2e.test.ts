@@ -1,8 +1,8 @@
 // Drafted replies from a signed webhook to the channel they belong to: reviewed through the
 // admin API (or Slack's buttons), then sent once through fake Zendesk, GitHub, Slack and SMTP servers.
 import { createApi, type Api } from "@aiops/api";
-import { builtInSources, createDatabase, createLogger, signedRequest, slackScheme, type Config, type Draft, type PrismaClient } from "@aiops/shared";
-import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { createDatabase, createLogger, slackScheme, type Config, type Draft, type PrismaClient } from "@aiops/shared";
+import { postSample, TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { WorkerProcess } from "../apps/worker/test/support/worker-process.js";
 import { FakeGitHub, FakeSlackApi, FakeSlackWebhook, FakeSmtpServer, FakeZendesk } from "@aiops/worker/testing";
@@ -61,16 +61,11 @@ async function stopPlatform(platform: Platform | undefined) {
 
 /** Sends a source's sample, signed as its provider would; waits for the event's draft. */
 async function draftFor(platform: Platform, sourceName: string, edit?: (body: any) => void): Promise<{ draft: Draft; body: any }> {
-  const source = builtInSources.find((s) => s.name === sourceName)!;
-  const sample = source.sample(++seq, Date.now());
-  edit?.(sample.body);
-  const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
-  const request = signedRequest(source, secret, sample);
-  const response = await fetch(`${platform.url}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const { response, body } = await postSample(platform.url, sourceName, ++seq, edit);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
   await expect.poll(() => platform.db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 }).toBe("completed");
-  return { draft: await platform.db.draft.findUniqueOrThrow({ where: { eventId: id } }), body: sample.body as any };
+  return { draft: await platform.db.draft.findUniqueOrThrow({ where: { eventId: id } }), body };
 }
 
 function admin(platform: Platform, path: string, init: { method?: string; body?: unknown; user?: string } = {}) {

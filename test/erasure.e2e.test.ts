@@ -3,8 +3,8 @@
 // every text and JSON column of every table is scanned for the address afterwards.
 import { createHmac, createHash } from "node:crypto";
 import { createApi, type Api } from "@aiops/api";
-import { builtInSources, createDatabase, createEventsQueue, createLogger, signedRequest, type Config, type PrismaClient } from "@aiops/shared";
-import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { createDatabase, createEventsQueue, createLogger, type Config, type PrismaClient } from "@aiops/shared";
+import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeSmtpServer } from "@aiops/worker/testing";
 import { Redis } from "ioredis";
@@ -39,12 +39,7 @@ afterAll(async () => {
 
 /** Sends a source's sample (changed by `edit`) signed as its provider would; waits until it is processed. */
 async function deliver(sourceName: string, edit: (body: any) => void): Promise<string> {
-  const source = builtInSources.find((s) => s.name === sourceName)!;
-  const sample = source.sample(++seq, Date.now());
-  edit(sample.body);
-  const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
-  const request = signedRequest(source, secret, sample);
-  const response = await fetch(`${url}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const { response } = await postSample(url, sourceName, ++seq, edit);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
   await expect.poll(() => db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 }).toBe("completed");

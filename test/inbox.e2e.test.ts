@@ -2,8 +2,8 @@
 // draft is edited and approved and reaches the (fake) SMTP server once; a keyboard reject sends nothing.
 import { existsSync } from "node:fs";
 import { createApi, type Api } from "@aiops/api";
-import { builtInSources, createDatabase, createLogger, signedRequest, type PrismaClient } from "@aiops/shared";
-import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { createDatabase, createLogger, type PrismaClient } from "@aiops/shared";
+import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeSmtpServer } from "@aiops/worker/testing";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -25,12 +25,7 @@ let browser: Browser;
 let page: Page;
 
 async function deliver(sourceName: string, edit: (body: Record<string, any>) => void): Promise<string> {
-  const source = builtInSources.find((s) => s.name === sourceName)!;
-  const sample = source.sample(++seq, Date.now());
-  edit(sample.body as Record<string, any>);
-  const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
-  const request = signedRequest(source, secret, sample);
-  const response = await fetch(`${url}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const { response } = await postSample(url, sourceName, ++seq, edit);
   if (response.status !== 202) throw new Error(`${sourceName}: ${response.status}`);
   const { id } = (await response.json()) as { id: string };
   const deadline = Date.now() + 15_000;

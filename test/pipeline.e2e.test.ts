@@ -1,7 +1,7 @@
 // From a provider-signed request, through the real API and a worker, to CRM rows carrying the AI's fields.
 import { createApi, type Api } from "@aiops/api";
 import { builtInSources, createDatabase, createLogger, signedRequest, type Config, type PrismaClient } from "@aiops/shared";
-import { TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { postSample, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,15 +34,10 @@ async function stopPlatform(platform: Platform) {
 
 /** Sends a source's sample, signed as its provider would; `edit` changes the body first. */
 async function send(platform: Platform, sourceName: string, edit?: (body: any) => void) {
-  const source = builtInSources.find((s) => s.name === sourceName)!;
-  const sample = source.sample(++seq, Date.now());
-  edit?.(sample.body);
-  const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
-  const request = signedRequest(source, secret, sample);
-  const response = await fetch(`${platform.url}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const { response, body } = await postSample(platform.url, sourceName, ++seq, edit);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
-  return { id, body: sample.body as any };
+  return { id, body };
 }
 
 async function completed(platform: Platform, id: string) {

@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { parseConfig, type Config } from "../config.js";
+import { builtInSources } from "../sources/registry.js";
+import { signedRequest } from "../sources/sign.js";
 
 /**
  * Secrets shaped like the providers' own, long enough for the minimums the configuration
@@ -60,4 +62,19 @@ export function freePort(): Promise<number> {
     });
     server.on("error", reject);
   });
+}
+
+/**
+ * Posts built-in source `sourceName`'s sample number `sequence` (changed by `edit` first) to
+ * `baseUrl`, signed with its test secret the way the provider signs; the caller checks the answer.
+ */
+export async function postSample(baseUrl: string, sourceName: string, sequence: number, edit?: (body: any) => void) {
+  const source = builtInSources.find((candidate) => candidate.name === sourceName);
+  if (!source) throw new Error(`no built-in source named ${sourceName}`);
+  const sample = source.sample(sequence, Date.now());
+  edit?.(sample.body);
+  const request = signedRequest(source, TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS], sample);
+  const response = await fetch(`${baseUrl}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  // Each provider's own JSON, which the tests read and edit freely.
+  return { response, body: sample.body as any };
 }
