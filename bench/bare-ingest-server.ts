@@ -1,13 +1,17 @@
 // The floor of this architecture: node:http, one HMAC check (Stripe's scheme), JSON.parse
 // and one BullMQ Queue.add per request. bench/ingest.ts compares the real API against it.
+
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createHmac, timingSafeEqual } from "node:crypto";
 
 const port = Number(process.env.PORT ?? 0);
 const secret = process.env.STRIPE_WEBHOOK_SECRET ?? "";
-const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+});
 const queue = new Queue("events", { connection, prefix: process.env.QUEUE_PREFIX ?? "bench-bare" });
 
 const server = createServer((req, res) => {

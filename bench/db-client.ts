@@ -10,7 +10,9 @@ import { createDatabase, ensureDatabaseExists, sqlFor } from "@aiops/shared";
 import pg from "pg";
 import { machineBusyMs } from "./support/machine-cpu.js";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "3000" }, concurrency: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "3000" }, concurrency: { type: "string", default: "20" } },
+});
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_bench";
@@ -24,7 +26,12 @@ const SQL = `INSERT INTO step_results (id, event_id, name, status, output, error
                           provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
   VALUES (gen_random_uuid(), $1, $2, $3::"StepStatus", $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, (now() AT TIME ZONE 'UTC'))
   ON CONFLICT (event_id, name) DO NOTHING`;
-const output = JSON.stringify({ category: "hot", urgency: 4, reasons: ["budget", "timeline"], draftReply: "Thanks, we will call you today." });
+const output = JSON.stringify({
+  category: "hot",
+  urgency: 4,
+  reasons: ["budget", "timeline"],
+  draftReply: "Thanks, we will call you today.",
+});
 
 async function setup() {
   await sql.execute(
@@ -43,7 +50,23 @@ const variants: Record<string, Variant> = {
               ${"rules"}, ${"rules-v1"}, ${0}, ${0}, ${0}::numeric, ${false}, (now() AT TIME ZONE 'UTC'))
       ON CONFLICT (event_id, name) DO NOTHING`,
   "prisma $executeRawUnsafe": (eventId, name) =>
-    prisma.$executeRawUnsafe(SQL, eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false),
+    prisma.$executeRawUnsafe(
+      SQL,
+      eventId,
+      name,
+      "succeeded",
+      output,
+      null,
+      null,
+      1,
+      3,
+      "rules",
+      "rules-v1",
+      0,
+      0,
+      0,
+      false,
+    ),
   "pg.Pool (sqlFor(db).execute)": (eventId, name) =>
     sql.execute(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
   "pg.Pool, unprepared": (eventId, name) =>
@@ -92,6 +115,8 @@ process.stdout.write(
   `\n| client (${ROUNDS} statements, ${CONCURRENCY} in flight) | statements/s | client CPU per statement (µs) | machine CPU per statement (µs) |\n| --- | ---: | ---: | ---: |\n`,
 );
 for (const r of results)
-  process.stdout.write(`| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} | ${r.machineUsPerStatement?.toFixed(0) ?? ""} |\n`);
+  process.stdout.write(
+    `| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} | ${r.machineUsPerStatement?.toFixed(0) ?? ""} |\n`,
+  );
 await prisma.$disconnect();
 await unprepared.end();

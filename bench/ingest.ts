@@ -4,13 +4,13 @@
 // same client, at a bare node:http server that only checks the HMAC and does one Queue.add.
 // Both run as their own processes against the same Redis; the figure that matters is the
 // ratio, since absolute numbers move with whatever else the machine is doing.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import { signedRequest, stripeSource } from "@aiops/shared";
+import { freePort } from "@aiops/shared/testing";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
-import { stripeSource, signedRequest } from "@aiops/shared";
-import { freePort } from "@aiops/shared/testing";
 
 const { values } = parseArgs({
   options: {
@@ -33,17 +33,26 @@ const env = {
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
 };
 
-async function start(name: string, file: string, extra: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+async function start(
+  name: string,
+  file: string,
+  extra: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   // Logs go where a production deployment sends them: written, then discarded here.
   const child = spawn("node", [...API_NODE_FLAGS, "--conditions=source", "--import", "tsx", file], {
     env: { ...env, ...extra, PORT: `${port}` },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`))),
+  );
   for (let i = 0; i < 100; i++) {
     const up = await Promise.race([
-      fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false),
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => true,
+        () => false,
+      ),
       exited,
     ]);
     if (up) return { child, port };
@@ -92,7 +101,13 @@ async function measure(name: string, file: string, prefix: string) {
     await load(port, Number(values.warmup));
     const result = await load(port, duration);
     const non2xx = result.non2xx;
-    return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + non2xx };
+    return {
+      name,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + non2xx,
+    };
   } finally {
     child.removeAllListeners("exit");
     child.kill("SIGTERM");

@@ -12,16 +12,16 @@ import {
   builtInSources,
   createDatabase,
   createLogger,
+  type EventJob,
   ensureDatabaseExists,
   eventRecordId,
-  signedRequest,
-  type EventJob,
   type PrismaClient,
+  signedRequest,
 } from "@aiops/shared";
 import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
 import { EventStore } from "@aiops/worker";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
-import { Queue, Worker, type Job } from "bullmq";
+import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { machineBusyMs } from "./support/machine-cpu.js";
 
@@ -50,14 +50,21 @@ const sources = ["new-lead", "new-ticket", "payment", "slack", "github", "shopif
 
 /** Worker processes still running: stopped if the bench itself fails. */
 const children = new Set<ReturnType<typeof spawn>>();
-process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function prepareDatabase() {
   await ensureDatabaseExists(DATABASE_URL);
-  const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL }, encoding: "utf8" });
+  const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL },
+    encoding: "utf8",
+  });
   if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
 }
 
@@ -70,12 +77,17 @@ interface BaselineResult {
  * A BullMQ worker in this process draining `jobs` from a filled queue with `processor`,
  * on the same Redis and at the same concurrency as the worker measured.
  */
-async function drainInProcess(name: string, jobs: Array<{ name: string; data: unknown }>, processor: (job: Job) => Promise<unknown>): Promise<BaselineResult> {
+async function drainInProcess(
+  name: string,
+  jobs: Array<{ name: string; data: unknown }>,
+  processor: (job: Job) => Promise<unknown>,
+): Promise<BaselineResult> {
   const prefix = uniquePrefix(name);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("events", { connection, prefix });
-  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000).map((job) => ({ ...job, opts: { removeOnComplete: true } })));
+  for (let i = 0; i < jobs.length; i += 1000)
+    await queue.addBulk(jobs.slice(i, i + 1000).map((job) => ({ ...job, opts: { removeOnComplete: true } })));
   let done = 0;
   const busy = machineBusyMs();
   const start = performance.now();
@@ -96,7 +108,11 @@ async function drainInProcess(name: string, jobs: Array<{ name: string; data: un
 
 /** BullMQ alone: jobs that do nothing, same Redis, same concurrency. */
 function noopBaseline(): Promise<BaselineResult> {
-  return drainInProcess("bench-noop", Array.from({ length: EVENTS }, (_, i) => ({ name: "lead", data: { i } })), async () => undefined);
+  return drainInProcess(
+    "bench-noop",
+    Array.from({ length: EVENTS }, (_, i) => ({ name: "lead", data: { i } })),
+    async () => undefined,
+  );
 }
 
 /**
@@ -144,7 +160,8 @@ interface RunResult {
 /** Everything a run left in Redis under its prefix: its 5,000 completed jobs are kept for a day otherwise. */
 async function removeKeys(prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
-  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>)
+    if (keys.length) await redis.unlink(...keys);
   redis.disconnect();
 }
 
@@ -158,7 +175,12 @@ async function scrape(port: number): Promise<string> {
  * throughput, measured like the no-op baseline (which also drains a filled queue). Without
  * it the senders and the worker run together, and the rate is from the first send.
  */
-async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?: FakeOpenAiServer, prefill = false): Promise<RunResult> {
+async function pipelineRun(
+  name: string,
+  extraEnv: Record<string, string>,
+  fake?: FakeOpenAiServer,
+  prefill = false,
+): Promise<RunResult> {
   const metricsPort = 9500 + Math.floor(Math.random() * 400);
   const { config, env } = testConfig({
     DATABASE_URL,
@@ -171,15 +193,31 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
   const api = createApi(config, { logger, env });
   const port = await api.listen(0, "127.0.0.1");
   const startWorker = async () => {
-    const worker = spawn(process.execPath, [...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []), "--conditions=source", "--import", "tsx", "apps/worker/src/main.ts"], {
-      cwd: root,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const worker = spawn(
+      process.execPath,
+      [
+        ...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []),
+        "--conditions=source",
+        "--import",
+        "tsx",
+        "apps/worker/src/main.ts",
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
     children.add(worker);
     worker.once("exit", () => children.delete(worker));
     for (let i = 0; ; i++) {
-      if (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 200) throw new Error("worker did not start");
       await sleep(100);
     }
@@ -215,7 +253,11 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
         const secret = TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
         const sample = source.sample(seq, now + seq);
         const request = signedRequest(source, secret, sample, now);
-        const response = await fetch(`http://127.0.0.1:${port}/webhook/${source.name}`, { method: "POST", headers: request.headers, body: request.body });
+        const response = await fetch(`http://127.0.0.1:${port}/webhook/${source.name}`, {
+          method: "POST",
+          headers: request.headers,
+          body: request.body,
+        });
         const body = (await response.json()) as { id: string };
         if (response.status !== 202) throw new Error(`ingress answered ${response.status}: ${JSON.stringify(body)}`);
         acked.add(body.id);
@@ -233,16 +275,23 @@ async function pipelineRun(name: string, extraEnv: Record<string, string>, fake?
   // Progress from the worker's own counters: asking Postgres about 5,000 ids twice a second
   // would load the database the worker is being measured on.
   const counted = (text: string, name: string) =>
-    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "gm"))].reduce((sum, match) => sum + Number(match[1]), 0);
+    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "gm"))].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
   for (;;) {
     const text = metrics();
-    const finished = counted(text, "aiops_worker_events_completed_total") + counted(text, "aiops_worker_events_failed_total");
+    const finished =
+      counted(text, "aiops_worker_events_completed_total") + counted(text, "aiops_worker_events_failed_total");
     if (finished >= ids.length) break;
     await sleep(100);
   }
   const busyMs = busy === undefined ? undefined : machineBusyMs()! - busy;
   clearInterval(sampler);
-  const rows = await db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, receivedAt: true, startedAt: true, finishedAt: true } });
+  const rows = await db.webhookEvent.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, status: true, receivedAt: true, startedAt: true, finishedAt: true },
+  });
   // From the ingress's clock at receipt (its acknowledgement follows within the enqueue) to
   // the worker's at completion: an upper bound of ack→done. The senders' own clocks, read
   // once they had parsed the answer, ran late under load, enough to give negative latencies.
@@ -276,7 +325,9 @@ const record = RUNS.has("record") ? await recordOnly() : undefined;
 if (record) process.stdout.write(`record-only worker: ${record.rate.toFixed(0)} jobs/s\n`);
 const offline = RUNS.has("offline") ? await pipelineRun("offline rules provider", {}) : undefined;
 if (offline) process.stdout.write(`offline: ${offline.rate.toFixed(0)} events/s\n`);
-const drain = RUNS.has("drain") ? await pipelineRun("offline, queue filled first (the worker alone)", {}, undefined, true) : undefined;
+const drain = RUNS.has("drain")
+  ? await pipelineRun("offline, queue filled first (the worker alone)", {}, undefined, true)
+  : undefined;
 if (drain) process.stdout.write(`offline, queue filled first: ${drain.rate.toFixed(0)} events/s\n`);
 let ai: RunResult | undefined;
 if (RUNS.has("ai")) {
@@ -284,7 +335,11 @@ if (RUNS.has("ai")) {
   fake.delayMs = AI_LATENCY_MS;
   await fake.start();
   // The cache is off so every event that has AI work really waits for the model.
-  ai = await pipelineRun("fake OpenAI, 200 ms per answer", { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false" }, fake);
+  ai = await pipelineRun(
+    "fake OpenAI, 200 ms per answer",
+    { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false" },
+    fake,
+  );
   await fake.close();
 }
 
@@ -297,9 +352,12 @@ const lines = [
   `| run (${EVENTS} events, concurrency ${CONCURRENCY}) | events/s | p50 received→done (ms) | p99 received→done (ms) | worker peak RSS (MB) | machine CPU per event (ms) | failed | ratio | target |`,
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
 ];
-if (baseline) lines.push(`| no-op BullMQ worker (baseline) | ${baseline.rate.toFixed(0)} | | | | ${cpu(baseline.cpuMs)} | | | |`);
+if (baseline)
+  lines.push(`| no-op BullMQ worker (baseline) | ${baseline.rate.toFixed(0)} | | | | ${cpu(baseline.cpuMs)} | | | |`);
 if (record)
-  lines.push(`| record-only BullMQ worker (the pipeline's first write alone) | ${record.rate.toFixed(0)} | | | | ${cpu(record.cpuMs)} | | ${noop ? `${((record.rate / noop) * 100).toFixed(0)}% of no-op` : ""} | reference |`);
+  lines.push(
+    `| record-only BullMQ worker (the pipeline's first write alone) | ${record.rate.toFixed(0)} | | | | ${cpu(record.cpuMs)} | | ${noop ? `${((record.rate / noop) * 100).toFixed(0)}% of no-op` : ""} | reference |`,
+  );
 if (offline) lines.push(row(offline, "≥ 25% of no-op", ofNoop(offline)));
 if (drain) lines.push(row(drain, "≥ 25% of no-op", ofNoop(drain)));
 if (ai) {
@@ -312,7 +370,11 @@ if (ai) {
     `AI answers: ${ai.aiRequests} for ${EVENTS} events (${(ai.aiRequests / EVENTS).toFixed(2)} per event; successful payments and orders need none).`,
   );
 }
-if (record && drain) lines.push("", `The worker alone (queue filled first) ran at ${((drain.rate / record.rate) * 100).toFixed(0)}% of the record-only worker's rate.`);
+if (record && drain)
+  lines.push(
+    "",
+    `The worker alone (queue filled first) ran at ${((drain.rate / record.rate) * 100).toFixed(0)}% of the record-only worker's rate.`,
+  );
 lines.push("");
 process.stdout.write(lines.join("\n"));
 process.exit(0);

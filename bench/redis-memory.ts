@@ -2,9 +2,9 @@
 // flat? Prints the completed-set size and Redis's used_memory every few seconds.
 // Usage: npm run bench -- redis-memory [seconds] [events/s] [ttl seconds]
 import { randomBytes } from "node:crypto";
+import { createWorkerConnection, EVENTS_QUEUE, type EventJob, eventJobOptions, parseConfig } from "@aiops/shared";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { createWorkerConnection, eventJobOptions, EVENTS_QUEUE, parseConfig, type EventJob } from "@aiops/shared";
 
 const [seconds = 40, rate = 1000, ttl = 5] = process.argv.slice(2).map(Number);
 const prefix = `bench-${randomBytes(4).toString("hex")}`;
@@ -37,14 +37,24 @@ const sampler = (async () => {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const counts = await queue.getJobCounts("waiting", "active", "completed");
     const { keys, bytes } = await prefixMemory();
-    process.stdout.write(`${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s  sent ${String(sent).padStart(6)}  completed kept ${String(counts.completed).padStart(6)}  waiting ${counts.waiting}  keys ${keys}  ${(bytes / 1048576).toFixed(1)} MB\n`);
+    process.stdout.write(
+      `${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s  sent ${String(sent).padStart(6)}  completed kept ${String(counts.completed).padStart(6)}  waiting ${counts.waiting}  keys ${keys}  ${(bytes / 1048576).toFixed(1)} MB\n`,
+    );
   }
 })();
 
 while (Date.now() - started < seconds * 1000) {
   const batch = Array.from({ length: rate / 10 }, () => {
     const id = `evt_${randomBytes(16).toString("hex")}`;
-    const data: EventJob = { id, source: "bench", providerEventId: id, providerType: null, type: "lead", receivedAt: new Date().toISOString(), payload };
+    const data: EventJob = {
+      id,
+      source: "bench",
+      providerEventId: id,
+      providerType: null,
+      type: "lead",
+      receivedAt: new Date().toISOString(),
+      payload,
+    };
     return { name: "lead", data, opts: eventJobOptions(config, id) };
   });
   await queue.addBulk(batch);

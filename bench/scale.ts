@@ -9,11 +9,20 @@
 // this process = producer + fake model, Postgres, Redis). Then fills a backlog and drains
 // it: Redis memory per queued event, drain rate.
 // Writes bench/results/scale.csv, bench/results/scale-backlog.csv and docs/scale.png.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { builtInSources, createDatabase, createEventsQueue, ensureDatabaseExists, eventJobOptions, eventRecordId, type Config, type EventJob } from "@aiops/shared";
+import {
+  builtInSources,
+  type Config,
+  createDatabase,
+  createEventsQueue,
+  type EventJob,
+  ensureDatabaseExists,
+  eventJobOptions,
+  eventRecordId,
+} from "@aiops/shared";
 import { freePort, testConfig, uniquePrefix } from "@aiops/shared/testing";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { Redis } from "ioredis";
@@ -33,7 +42,10 @@ const { values } = parseArgs({
     "backlog-model": { type: "string", default: "offline" },
   },
 });
-const PROCESS_COUNTS = values.processes.split(",").map(Number).filter((n) => n > 0);
+const PROCESS_COUNTS = values.processes
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const BACKLOG = Number(values.backlog);
@@ -47,10 +59,13 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? baseDb.toString();
 const DB_NAME = new URL(DATABASE_URL).pathname.slice(1);
 const lead = builtInSources.find((source) => source.name === "new-lead")!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 const children = new Set<ChildProcess>();
-process.on("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
 
 /** CPU seconds (user + system) a process used so far, from /proc; 0 once it is gone. */
 function cpuSeconds(pid: number): number {
@@ -107,11 +122,15 @@ interface WorkerFleet {
 /** `start:worker --processes N`, as an operator runs it; resolves once every child consumes. */
 async function startWorkers(processes: number, env: NodeJS.ProcessEnv): Promise<WorkerFleet> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts", "--processes", String(processes)], {
-    cwd: root,
-    env: { PATH: process.env.PATH, ...env, LOG_LEVEL: "info", WORKER_METRICS_PORT: String(metricsPort) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts", "--processes", String(processes)],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: "info", WORKER_METRICS_PORT: String(metricsPort) },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.add(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -132,8 +151,14 @@ async function startWorkers(processes: number, env: NodeJS.ProcessEnv): Promise<
 }
 
 async function scrape(port: number, name: string): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => "");
-  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))].reduce((sum, match) => sum + Number(match[1]), 0);
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
 }
 
 /** Peak Postgres connections to the bench's database, total and running a statement. */
@@ -232,7 +257,9 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
     await sleep(50);
   }
   for (let waited = 0; ; waited += 200) {
-    const done = (await scrape(fleet.metricsPort, "aiops_worker_events_completed_total")) + (await scrape(fleet.metricsPort, "aiops_worker_events_failed_total"));
+    const done =
+      (await scrape(fleet.metricsPort, "aiops_worker_events_completed_total")) +
+      (await scrape(fleet.metricsPort, "aiops_worker_events_failed_total"));
     if (done >= total) break;
     if (waited > 600_000) throw new Error(`only ${done} of ${total} events finished`);
     await sleep(200);
@@ -252,7 +279,10 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
   const peak = await connections.stop();
 
   const db = createDatabase(DATABASE_URL);
-  const rows = await db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { status: true, receivedAt: true, finishedAt: true } });
+  const rows = await db.webhookEvent.findMany({
+    where: { id: { in: ids } },
+    select: { status: true, receivedAt: true, finishedAt: true },
+  });
   await db.$disconnect();
   const latencies = rows.map((row) => row.finishedAt!.getTime() - row.receivedAt.getTime()).sort((a, b) => a - b);
   const first = Math.min(...rows.map((row) => row.receivedAt.getTime()));
@@ -276,7 +306,8 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
 
 async function removeKeys(prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
-  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>)
+    if (keys.length) await redis.unlink(...keys);
   redis.disconnect();
 }
 
@@ -315,7 +346,9 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: "warn",
     WORKER_CONCURRENCY: values["backlog-concurrency"],
-    ...(values["backlog-model"] === "fake" ? { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false" } : {}),
+    ...(values["backlog-model"] === "fake"
+      ? { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false" }
+      : {}),
   });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = createEventsQueue(config, redis);
@@ -330,7 +363,9 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
   }
   const fillSeconds = (performance.now() - fillStart) / 1000;
   const queuedBytes = await prefixBytes(redis, prefix);
-  process.stdout.write(`backlog: ${BACKLOG} events queued in ${fillSeconds.toFixed(1)} s, ${(queuedBytes / BACKLOG).toFixed(0)} bytes each in Redis\n`);
+  process.stdout.write(
+    `backlog: ${BACKLOG} events queued in ${fillSeconds.toFixed(1)} s, ${(queuedBytes / BACKLOG).toFixed(0)} bytes each in Redis\n`,
+  );
 
   const fleet = await startWorkers(processes, env);
   const drainStart = performance.now();
@@ -343,7 +378,10 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
     // From the queue, not the workers' counters: those restart from zero with a restarted child.
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
     const left = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    if (tick % 15 === 0) process.stdout.write(`  ${((performance.now() - drainStart) / 1000).toFixed(0)} s: ${left} left, Redis ${(peakRedis / 1048576).toFixed(0)} MB peak\n`);
+    if (tick % 15 === 0)
+      process.stdout.write(
+        `  ${((performance.now() - drainStart) / 1000).toFixed(0)} s: ${left} left, Redis ${(peakRedis / 1048576).toFixed(0)} MB peak\n`,
+      );
     if (left === 0) break;
     if (fleet.child.exitCode !== null) throw new Error("the workers exited during the drain");
   }
@@ -352,7 +390,8 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
   const endBytes = await prefixBytes(redis, prefix);
   const db = createDatabase(DATABASE_URL);
   let failed = 0;
-  for (let i = 0; i < ids.length; i += 10_000) failed += await db.webhookEvent.count({ where: { id: { in: ids.slice(i, i + 10_000) }, status: "failed" } });
+  for (let i = 0; i < ids.length; i += 10_000)
+    failed += await db.webhookEvent.count({ where: { id: { in: ids.slice(i, i + 10_000) }, status: "failed" } });
   await db.$disconnect();
   await queue.obliterate({ force: true });
   await queue.close();
@@ -373,7 +412,11 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
 }
 
 await ensureDatabaseExists(DATABASE_URL);
-const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL }, encoding: "utf8" });
+const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
+  cwd: root,
+  env: { ...process.env, DATABASE_URL },
+  encoding: "utf8",
+});
 if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
 mkdirSync(results, { recursive: true });
 const fake = new FakeOpenAiServer();
@@ -384,17 +427,39 @@ await client.connect();
 
 const rows: ScaleRow[] = [];
 for (const processes of PROCESS_COUNTS) {
-  process.stdout.write(`scale: ${processes} worker process(es), concurrency ${CONCURRENCY}, ${SECONDS} s at the ideal rate\n`);
+  process.stdout.write(
+    `scale: ${processes} worker process(es), concurrency ${CONCURRENCY}, ${SECONDS} s at the ideal rate\n`,
+  );
   const row = await scaleRun(processes, fake, client);
   rows.push(row);
-  process.stdout.write(`  ${row.rate.toFixed(0)} events/s of ${row.ideal} ideal (${((row.rate / row.ideal) * 100).toFixed(0)}%), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.pgConnections} Postgres connections\n`);
+  process.stdout.write(
+    `  ${row.rate.toFixed(0)} events/s of ${row.ideal} ideal (${((row.rate / row.ideal) * 100).toFixed(0)}%), p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.pgConnections} Postgres connections\n`,
+  );
 }
 await client.end();
 const f = (n: number, digits = 2) => n.toFixed(digits);
 const csv = [
   "processes,concurrency,latency_ms,ideal_per_s,events_per_s,pct_of_ideal,p50_ms,p99_ms,pg_connections_peak,pg_active_peak,cpu_workers_cores,cpu_per_worker_cores,cpu_producer_fake_model_cores,cpu_postgres_cores,cpu_redis_cores,cpu_machine_cores,failed",
   ...rows.map((r) =>
-    [r.processes, CONCURRENCY, LATENCY_MS, r.ideal, f(r.rate, 1), f((r.rate / r.ideal) * 100, 1), r.p50, r.p99, r.pgConnections, r.pgActive, f(r.cpu.workers), f(r.cpu.perWorker), f(r.cpu.bench), f(r.cpu.postgres), f(r.cpu.redis), f(r.cpu.machine), r.failed].join(","),
+    [
+      r.processes,
+      CONCURRENCY,
+      LATENCY_MS,
+      r.ideal,
+      f(r.rate, 1),
+      f((r.rate / r.ideal) * 100, 1),
+      r.p50,
+      r.p99,
+      r.pgConnections,
+      r.pgActive,
+      f(r.cpu.workers),
+      f(r.cpu.perWorker),
+      f(r.cpu.bench),
+      f(r.cpu.postgres),
+      f(r.cpu.redis),
+      f(r.cpu.machine),
+      r.failed,
+    ].join(","),
   ),
 ];
 writeFileSync(`${results}scale.csv`, `${csv.join("\n")}\n`);
@@ -403,8 +468,20 @@ if (rows.length > 1) {
   const png = drawChart(
     xs,
     [
-      { title: "EVENTS/S", series: [{ label: "MEASURED", values: rows.map((r) => r.rate), color: [31, 119, 180] }, { label: "IDEAL", values: rows.map((r) => r.ideal), color: [150, 150, 150] }] },
-      { title: "RECEIVED TO DONE MS", series: [{ label: "P50", values: rows.map((r) => r.p50), color: [44, 160, 44] }, { label: "P99", values: rows.map((r) => r.p99), color: [214, 39, 40] }] },
+      {
+        title: "EVENTS/S",
+        series: [
+          { label: "MEASURED", values: rows.map((r) => r.rate), color: [31, 119, 180] },
+          { label: "IDEAL", values: rows.map((r) => r.ideal), color: [150, 150, 150] },
+        ],
+      },
+      {
+        title: "RECEIVED TO DONE MS",
+        series: [
+          { label: "P50", values: rows.map((r) => r.p50), color: [44, 160, 44] },
+          { label: "P99", values: rows.map((r) => r.p99), color: [214, 39, 40] },
+        ],
+      },
       {
         title: "CPU CORES",
         series: [
@@ -440,7 +517,19 @@ if (BACKLOG > 0) {
     `${results}scale-backlog.csv`,
     [
       "events,processes,concurrency,fill_s,redis_bytes_per_queued_event,drain_s,drain_per_s,peak_redis_used_mb,redis_mb_left_under_prefix,peak_worker_rss_mb_sum,failed",
-      [backlog.events, backlog.processes, values["backlog-concurrency"], f(backlog.fillSeconds, 1), f(backlog.bytesPerEvent, 0), f(backlog.drainSeconds, 1), f(backlog.rate, 1), f(backlog.peakRedisMb, 1), f(backlog.endRedisMb, 1), f(backlog.peakWorkerRssMb, 0), backlog.failed].join(","),
+      [
+        backlog.events,
+        backlog.processes,
+        values["backlog-concurrency"],
+        f(backlog.fillSeconds, 1),
+        f(backlog.bytesPerEvent, 0),
+        f(backlog.drainSeconds, 1),
+        f(backlog.rate, 1),
+        f(backlog.peakRedisMb, 1),
+        f(backlog.endRedisMb, 1),
+        f(backlog.peakWorkerRssMb, 0),
+        backlog.failed,
+      ].join(","),
       "",
     ].join("\n"),
   );

@@ -37,7 +37,8 @@ const baseDb = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.
 baseDb.pathname = "/aiops_bench";
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? baseDb.toString();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 function rssMb(pid: number | undefined): number {
   try {
@@ -48,14 +49,20 @@ function rssMb(pid: number | undefined): number {
 }
 
 await ensureDatabaseExists(DATABASE_URL);
-const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL }, encoding: "utf8" });
+const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
+  cwd: root,
+  env: { ...process.env, DATABASE_URL },
+  encoding: "utf8",
+});
 if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
 process.env.DATABASE_URL = DATABASE_URL;
 
 // A Redis of its own, so used_memory counts this run's keys and nobody else's.
 const ownRedis = await new OwnRedis().start();
 const retention = values["retention-seconds"];
-const retentionEnv: Record<string, string> = retention ? { COMPLETED_JOB_TTL_SECONDS: retention, DEDUPE_WINDOW_SECONDS: retention } : {};
+const retentionEnv: Record<string, string> = retention
+  ? { COMPLETED_JOB_TTL_SECONDS: retention, DEDUPE_WINDOW_SECONDS: retention }
+  : {};
 const fleet = await Fleet.start({
   workers: WORKERS,
   env: { DATABASE_URL, REDIS_URL: ownRedis.url, WORKER_CONCURRENCY: "20", JOB_LOCK_MS: "30000", ...retentionEnv },
@@ -63,9 +70,12 @@ const fleet = await Fleet.start({
 fleet.fake.delayMs = Number(values["ai-ms"]);
 const redis = new Redis(fleet.config.REDIS_URL);
 const traffic = new Traffic({ url: fleet.url, ratePerSecond: RATE }).start();
-process.stdout.write(`soak: ${RATE} events/s for ${MINUTES} min, ${WORKERS} worker processes, AI ${values["ai-ms"]} ms\n`);
+process.stdout.write(
+  `soak: ${RATE} events/s for ${MINUTES} min, ${WORKERS} worker processes, AI ${values["ai-ms"]} ms\n`,
+);
 
-const header = "seconds,sent_per_s,completed_per_s,ack_p50_ms,ack_p99_ms,done_p50_ms,done_p99_ms,api_rss_mb,worker_rss_mb,redis_used_mb,queue_depth";
+const header =
+  "seconds,sent_per_s,completed_per_s,ack_p50_ms,ack_p99_ms,done_p50_ms,done_p99_ms,api_rss_mb,worker_rss_mb,redis_used_mb,queue_depth";
 const rows: number[][] = [];
 const started = Date.now();
 let windowStart = started;
@@ -73,9 +83,14 @@ while (Date.now() - started < MINUTES * 60_000) {
   await sleep(SAMPLE_MS - ((Date.now() - started) % SAMPLE_MS));
   const windowEnd = Date.now();
   const sent = traffic.events.filter((e) => e.sentAt >= windowStart && e.sentAt < windowEnd);
-  const acks = traffic.events.filter((e) => e.ackedAt && e.ackedAt >= windowStart && e.ackedAt < windowEnd).map((e) => e.ackedAt! - e.sentAt);
+  const acks = traffic.events
+    .filter((e) => e.ackedAt && e.ackedAt >= windowStart && e.ackedAt < windowEnd)
+    .map((e) => e.ackedAt! - e.sentAt);
   const finished = await fleet.db.webhookEvent.findMany({
-    where: { finishedAt: { gte: new Date(windowStart), lt: new Date(windowEnd) }, id: { in: traffic.acknowledged.map((e) => e.id!) } },
+    where: {
+      finishedAt: { gte: new Date(windowStart), lt: new Date(windowEnd) },
+      id: { in: traffic.acknowledged.map((e) => e.id!) },
+    },
     select: { id: true, finishedAt: true },
   });
   const ackedAt = new Map(traffic.acknowledged.map((e) => [e.id!, e.ackedAt!]));
@@ -100,7 +115,12 @@ while (Date.now() - started < MINUTES * 60_000) {
     Object.values(counts).reduce((sum, n) => sum + n, 0),
   ].map((n) => Math.round(n * 10) / 10);
   rows.push(row);
-  process.stdout.write(`${header.split(",").map((name, i) => `${name}=${row[i]}`).join(" ")}\n`);
+  process.stdout.write(
+    `${header
+      .split(",")
+      .map((name, i) => `${name}=${row[i]}`)
+      .join(" ")}\n`,
+  );
   windowStart = windowEnd;
 }
 await traffic.stop();
@@ -108,29 +128,39 @@ await traffic.stop();
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const dir = `${root}bench/results/`;
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}soak-${stamp}.csv`, [header, ...rows.map((r) => r.join(","))].join("\n") + "\n");
+writeFileSync(`${dir}soak-${stamp}.csv`, `${[header, ...rows.map((r) => r.join(","))].join("\n")}\n`);
 const column = (i: number) => rows.map((r) => r[i]!);
-const png = drawChart(column(0), [
-  { title: "EVENTS/S", series: [{ label: "SENT", values: column(1), color: [90, 90, 90] }, { label: "COMPLETED", values: column(2), color: [30, 120, 220] }] },
-  {
-    title: "LATENCY MS",
-    series: [
-      { label: "ACK P50", values: column(3), color: [120, 180, 90] },
-      { label: "ACK P99", values: column(4), color: [40, 130, 40] },
-      { label: "ACK>DONE P50", values: column(5), color: [240, 150, 60] },
-      { label: "ACK>DONE P99", values: column(6), color: [200, 60, 40] },
-    ],
-  },
-  {
-    title: "MEMORY MB",
-    series: [
-      { label: "API RSS", values: column(7), color: [30, 120, 220] },
-      { label: `${WORKERS} WORKERS RSS`, values: column(8), color: [200, 60, 40] },
-      { label: "REDIS USED", values: column(9), color: [120, 60, 180] },
-    ],
-  },
-  { title: "QUEUE DEPTH", series: [{ label: "WAITING+ACTIVE+DELAYED", values: column(10), color: [40, 130, 40] }] },
-], `SOAK: ${RATE} EVENTS/S, ${MINUTES} MIN, ${WORKERS} WORKERS, AI ${values["ai-ms"]} MS${retention ? `, REDIS RETENTION ${retention} S` : ""}`);
+const png = drawChart(
+  column(0),
+  [
+    {
+      title: "EVENTS/S",
+      series: [
+        { label: "SENT", values: column(1), color: [90, 90, 90] },
+        { label: "COMPLETED", values: column(2), color: [30, 120, 220] },
+      ],
+    },
+    {
+      title: "LATENCY MS",
+      series: [
+        { label: "ACK P50", values: column(3), color: [120, 180, 90] },
+        { label: "ACK P99", values: column(4), color: [40, 130, 40] },
+        { label: "ACK>DONE P50", values: column(5), color: [240, 150, 60] },
+        { label: "ACK>DONE P99", values: column(6), color: [200, 60, 40] },
+      ],
+    },
+    {
+      title: "MEMORY MB",
+      series: [
+        { label: "API RSS", values: column(7), color: [30, 120, 220] },
+        { label: `${WORKERS} WORKERS RSS`, values: column(8), color: [200, 60, 40] },
+        { label: "REDIS USED", values: column(9), color: [120, 60, 180] },
+      ],
+    },
+    { title: "QUEUE DEPTH", series: [{ label: "WAITING+ACTIVE+DELAYED", values: column(10), color: [40, 130, 40] }] },
+  ],
+  `SOAK: ${RATE} EVENTS/S, ${MINUTES} MIN, ${WORKERS} WORKERS, AI ${values["ai-ms"]} MS${retention ? `, REDIS RETENTION ${retention} S` : ""}`,
+);
 writeFileSync(`${dir}soak-${stamp}.png`, png);
 process.stdout.write(`wrote bench/results/soak-${stamp}.csv and .png\n`);
 redis.disconnect();

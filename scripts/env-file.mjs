@@ -33,5 +33,9 @@ export function freshDatabasePassword() {
 
 /** The text of a .env file: comment lines, then `NAME=value` lines. */
 export function envFileText(comments, values) {
-  return [...comments.map((line) => `# ${line}`), ...Object.entries(values).map(([name, value]) => `${name}=${value}`), ""].join("\n");
+  return [
+    ...comments.map((line) => `# ${line}`),
+    ...Object.entries(values).map(([name, value]) => `${name}=${value}`),
+    "",
+  ].join("\n");
 }

@@ -62,7 +62,14 @@ function whenChanged(stamp, inputs, produce) {
 
 function ensureInstalled() {
   const pnpm = ensurePnpm();
-  const manifests = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", "apps/api/package.json", "apps/worker/package.json", "packages/shared/package.json"];
+  const manifests = [
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    "package.json",
+    "apps/api/package.json",
+    "apps/worker/package.json",
+    "packages/shared/package.json",
+  ];
   whenChanged("install", manifests, () => {
     step("installing dependencies (pnpm install --frozen-lockfile)");
     run(pnpm, ["install", "--frozen-lockfile"]);
@@ -100,7 +107,10 @@ function startServices(which, serviceArgs = []) {
   const services = { api: "apps/api/src/main.ts", worker: "apps/worker/src/main.ts" };
   const children = which.map((name) => {
     const flags = name === "api" ? API_NODE_FLAGS : [];
-    const child = spawn("node", [...flags, ...NODE_TS, services[name], ...serviceArgs], { cwd: root, stdio: "inherit" });
+    const child = spawn("node", [...flags, ...NODE_TS, services[name], ...serviceArgs], {
+      cwd: root,
+      stdio: "inherit",
+    });
     child.on("exit", (code, signal) => {
       if (!stopping) {
         process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
@@ -135,10 +145,15 @@ function ensureChromium() {
   if (existsSync(path)) return;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (!isRoot || !has("apt-get", ["--version"]))
-    throw new Error(`the events-page test needs Chromium at ${path}: install your distribution's chromium package or set CHROMIUM_PATH`);
+    throw new Error(
+      `the events-page test needs Chromium at ${path}: install your distribution's chromium package or set CHROMIUM_PATH`,
+    );
   step("installing Chromium from Debian's packages, for the events-page test");
   run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", "ignore", "inherit"] });
+  run("apt-get", ["install", "-y", "-qq", "chromium"], {
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 function prepareTests() {
@@ -154,15 +169,23 @@ function prepareTests() {
 function vitest(pnpm, name, argv) {
   const report = join(root, "node_modules", `.aiops-vitest-${name}.json`);
   rmSync(report, { force: true });
-  const result = spawnSync(pnpm, ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...argv], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const result = spawnSync(
+    pnpm,
+    ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...argv],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
   if (existsSync(report)) {
-    const { numPassedTests, numFailedTests, numFailedTestSuites, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, "utf8"));
+    const { numPassedTests, numFailedTests, numFailedTestSuites, numPendingTests, numTodoTests } = JSON.parse(
+      readFileSync(report, "utf8"),
+    );
     // A hook that fails (a suite's set-up) fails no test by itself: count its files as failed.
     const failed = numFailedTests > 0 || result.status === 0 ? numFailedTests : Math.max(numFailedTestSuites, 1);
-    process.stdout.write(`\ntests: ${numPassedTests} passed, ${failed} failed, ${numPendingTests + numTodoTests} skipped\n`);
+    process.stdout.write(
+      `\ntests: ${numPassedTests} passed, ${failed} failed, ${numPendingTests + numTodoTests} skipped\n`,
+    );
   }
   return result.status ?? 1;
 }
@@ -210,7 +233,11 @@ const commands = {
   "test:compose"() {
     const pnpm = ensureInstalled();
     step("getting a container engine, Compose and the base images (scripts/container-engine.sh)");
-    const engine = spawnSync("bash", [join(root, "scripts", "container-engine.sh")], { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    const engine = spawnSync("bash", [join(root, "scripts", "container-engine.sh")], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+    });
     if (engine.status === 3) {
       // Only where no engine can be had at all: said plainly, and counted as skipped below.
       step("the compose suite is SKIPPED: no container engine on this machine (the reason is above)");
@@ -233,7 +260,9 @@ const commands = {
     const [name = "", ...rest] = args;
     const file = join("bench", `${name}.ts`);
     if (!name || !existsSync(join(root, file))) {
-      const names = readdirSync(join(root, "bench")).filter((f) => /^[a-z][a-z-]*\.ts$/.test(f) && !f.startsWith("bare-")).map((f) => f.slice(0, -3));
+      const names = readdirSync(join(root, "bench"))
+        .filter((f) => /^[a-z][a-z-]*\.ts$/.test(f) && !f.startsWith("bare-"))
+        .map((f) => f.slice(0, -3));
       process.stderr.write(`usage: pnpm bench <${names.join("|")}>\n`);
       process.exit(2);
     }
@@ -243,7 +272,10 @@ const commands = {
   eval() {
     ensureInstalled();
     loadDotEnv();
-    const result = spawnSync("node", [...NODE_TS, "apps/worker/src/eval/main.ts", ...args], { cwd: root, stdio: "inherit" });
+    const result = spawnSync("node", [...NODE_TS, "apps/worker/src/eval/main.ts", ...args], {
+      cwd: root,
+      stdio: "inherit",
+    });
     process.exit(result.status ?? 1);
   },
   send() {

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import { builtInSources, configSchema } from "@aiops/shared";
+import { describe, expect, it } from "vitest";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("the README matches the code", () => {
   it("documents every configuration variable", () => {
-    const missing = Object.keys(configSchema.shape).filter((name) => name !== "NODE_ENV" && !readme.includes(`\`${name}\``));
+    const missing = Object.keys(configSchema.shape).filter(
+      (name) => name !== "NODE_ENV" && !readme.includes(`\`${name}\``),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -19,7 +21,10 @@ describe("the README matches the code", () => {
 
   it("keeps the Quick start to two commands", () => {
     const block = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-    const commands = block.split("\n").map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+    const commands = block
+      .split("\n")
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter(Boolean);
     expect(commands).toEqual(["npm start", "npm test"]);
   });
 });

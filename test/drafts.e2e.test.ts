@@ -1,12 +1,12 @@
 // Drafted replies from a signed webhook to the channel they belong to: reviewed through the
 // admin API (or Slack's buttons), then sent once through fake Zendesk, GitHub, Slack and SMTP servers.
-import { createApi, type Api } from "@aiops/api";
-import { createDatabase, createLogger, slackScheme, type Config, type Draft, type PrismaClient } from "@aiops/shared";
+import { type Api, createApi } from "@aiops/api";
+import { type Config, createDatabase, createLogger, type Draft, type PrismaClient, slackScheme } from "@aiops/shared";
 import { postSample, TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
-import { WorkerProcess } from "../apps/worker/test/support/worker-process.js";
 import { FakeGitHub, FakeSlackApi, FakeSlackWebhook, FakeSmtpServer, FakeZendesk } from "@aiops/worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkerProcess } from "../apps/worker/test/support/worker-process.js";
 
 const logger = createLogger({ level: "silent" });
 let seq = Math.floor(Math.random() * 1_000_000) * 100;
@@ -60,11 +60,17 @@ async function stopPlatform(platform: Platform | undefined) {
 }
 
 /** Sends a source's sample, signed as its provider would; waits for the event's draft. */
-async function draftFor(platform: Platform, sourceName: string, edit?: (body: any) => void): Promise<{ draft: Draft; body: any }> {
+async function draftFor(
+  platform: Platform,
+  sourceName: string,
+  edit?: (body: any) => void,
+): Promise<{ draft: Draft; body: any }> {
   const { response, body } = await postSample(platform.url, sourceName, ++seq, edit);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
-  await expect.poll(() => platform.db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 }).toBe("completed");
+  await expect
+    .poll(() => platform.db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 })
+    .toBe("completed");
   return { draft: await platform.db.draft.findUniqueOrThrow({ where: { eventId: id } }), body };
 }
 
@@ -80,14 +86,17 @@ function admin(platform: Platform, path: string, init: { method?: string; body?:
 }
 
 async function settled(platform: Platform, id: string, statuses = ["sent", "failed"]): Promise<Draft> {
-  await expect.poll(() => platform.db.draft.findUnique({ where: { id } }).then((d) => d?.status), { timeout: 15_000 }).toSatisfy((s) => statuses.includes(String(s)));
+  await expect
+    .poll(() => platform.db.draft.findUnique({ where: { id } }).then((d) => d?.status), { timeout: 15_000 })
+    .toSatisfy((s) => statuses.includes(String(s)));
   return platform.db.draft.findUniqueOrThrow({ where: { id } });
 }
 
 /** A ticket the rubric calls urgent: an outage that reaches every customer. */
 function outage(body: { detail: { subject: string; description: string } }) {
   body.detail.subject = `Production is down ${seq}`;
-  body.detail.description = "Our whole production site is down since 09:10, no customer can log in or check out. Please help now.";
+  body.detail.description =
+    "Our whole production site is down since 09:10, no customer can log in or check out. Please help now.";
 }
 
 /** Gives a send that should not happen the time to happen: the drafts queue is drained. */
@@ -96,7 +105,9 @@ async function queueIdle(platform: Platform) {
   const { Redis } = await import("ioredis");
   const connection = new Redis(platform.config.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("drafts", { connection, prefix: platform.config.QUEUE_PREFIX });
-  await expect.poll(() => queue.getJobCounts("waiting", "active", "delayed").then((c) => c.waiting! + c.active! + c.delayed!)).toBe(0);
+  await expect
+    .poll(() => queue.getJobCounts("waiting", "active", "delayed").then((c) => c.waiting! + c.active! + c.delayed!))
+    .toBe(0);
   await queue.close();
   connection.disconnect();
 }
@@ -134,12 +145,20 @@ describe("drafts reviewed in the admin API, sent once", () => {
     expect(again).toEqual({ status: 200, body: { id: draft.id, status: "sent" } });
     await queueIdle(p);
     expect(ticket.comments.filter((c) => c.public)).toHaveLength(1);
-    expect((await admin(p, `/drafts/${draft.id}`)).body).toMatchObject({ id: draft.id, status: "sent", decidedBy: "token" });
+    expect((await admin(p, `/drafts/${draft.id}`)).body).toMatchObject({
+      id: draft.id,
+      status: "sent",
+      decidedBy: "token",
+    });
   });
 
   it("sends the reviewer's edit, not the draft, to the GitHub issue, and records who approved", async () => {
     const { draft, body } = await draftFor(p, "github");
-    const approved = await admin(p, `/drafts/${draft.id}/approve`, { method: "POST", body: { body: "Edited: thanks, fixed in 2.0.1." }, user: "alice" });
+    const approved = await admin(p, `/drafts/${draft.id}/approve`, {
+      method: "POST",
+      body: { body: "Edited: thanks, fixed in 2.0.1." },
+      user: "alice",
+    });
     expect(approved.status).toBe(202);
     const sent = await settled(p, draft.id);
     expect(sent).toMatchObject({ status: "sent", decidedBy: "alice", body: "Edited: thanks, fixed in 2.0.1." });
@@ -151,12 +170,20 @@ describe("drafts reviewed in the admin API, sent once", () => {
 
   it("sends nothing for a rejected draft", async () => {
     const { draft } = await draftFor(p, "slack");
-    const rejected = await admin(p, `/drafts/${draft.id}/reject`, { method: "POST", body: { reason: "tone" }, user: "bob" });
+    const rejected = await admin(p, `/drafts/${draft.id}/reject`, {
+      method: "POST",
+      body: { reason: "tone" },
+      user: "bob",
+    });
     expect(rejected).toEqual({ status: 200, body: { id: draft.id, status: "rejected" } });
     expect((await admin(p, `/drafts/${draft.id}/approve`, { method: "POST" })).status).toBe(409);
     await queueIdle(p);
     expect(slack.messages.filter((m) => m.text === draft.body)).toHaveLength(0);
-    expect(await p.db.draft.findUniqueOrThrow({ where: { id: draft.id } })).toMatchObject({ status: "rejected", decidedBy: "bob", rejectReason: "tone" });
+    expect(await p.db.draft.findUniqueOrThrow({ where: { id: draft.id } })).toMatchObject({
+      status: "rejected",
+      decidedBy: "bob",
+      rejectReason: "tone",
+    });
   });
 
   it("retries a channel that is down twice, then delivers once", async () => {
@@ -174,8 +201,10 @@ describe("drafts reviewed in the admin API, sent once", () => {
     slack.faults.push("lose");
     zendesk.faults.push("lose");
     github.faults.push("lose");
-    for (const { draft } of [fromSlack, fromZendesk, fromGithub]) await admin(p, `/drafts/${draft.id}/approve`, { method: "POST" });
-    for (const { draft } of [fromSlack, fromZendesk, fromGithub]) expect(await settled(p, draft.id)).toMatchObject({ status: "sent", sendAttempts: 2 });
+    for (const { draft } of [fromSlack, fromZendesk, fromGithub])
+      await admin(p, `/drafts/${draft.id}/approve`, { method: "POST" });
+    for (const { draft } of [fromSlack, fromZendesk, fromGithub])
+      expect(await settled(p, draft.id)).toMatchObject({ status: "sent", sendAttempts: 2 });
     const ts = fromSlack.body.event.ts as string;
     expect(slack.messages.filter((m) => m.threadTs === ts)).toHaveLength(1);
     expect(zendesk.ticket(fromZendesk.body.detail.id).comments.filter((c) => c.public)).toHaveLength(1);
@@ -228,7 +257,10 @@ describe("drafts reviewed in the admin API, sent once", () => {
     // Basic auth is what a browser replays by itself: a cross-site approval is refused.
     const crossSite = await fetch(`${p.url}/admin/drafts/${all[0].id}/approve`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`eve:${TEST_ADMIN_TOKEN}`).toString("base64")}`, origin: "https://evil.example" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`eve:${TEST_ADMIN_TOKEN}`).toString("base64")}`,
+        origin: "https://evil.example",
+      },
     });
     expect(crossSite.status).toBe(403);
   });
@@ -255,10 +287,20 @@ describe("approval from Slack", () => {
   afterAll(() => stopPlatform(p));
 
   function interaction(draftId: string, action: string, headers?: Record<string, string>) {
-    const payload = { type: "block_actions", user: { id: "U123", username: "carol" }, actions: [{ action_id: action, value: draftId }], response_url: slack.responseUrl };
+    const payload = {
+      type: "block_actions",
+      user: { id: "U123", username: "carol" },
+      actions: [{ action_id: action, value: draftId }],
+      response_url: slack.responseUrl,
+    };
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const signed = headers ?? slackScheme.sign(Buffer.from(body), TEST_SECRETS.SLACK_SIGNING_SECRET, { now: Date.now() });
-    return fetch(`${p.url}/slack/interactions`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...signed }, body });
+    const signed =
+      headers ?? slackScheme.sign(Buffer.from(body), TEST_SECRETS.SLACK_SIGNING_SECRET, { now: Date.now() });
+    return fetch(`${p.url}/slack/interactions`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...signed },
+      body,
+    });
   }
 
   it("puts Approve and Reject buttons on the notification of an urgent ticket with a pending draft", async () => {
@@ -266,7 +308,10 @@ describe("approval from Slack", () => {
     const request = notify.requests.find((r) => r.body.includes(draft.id));
     expect(request).toBeDefined();
     const actions = (JSON.parse(request!.body).blocks as any[]).find((b) => b.type === "actions");
-    expect(actions.elements.map((e: any) => [e.action_id, e.value])).toEqual([["draft_approve", draft.id], ["draft_reject", draft.id]]);
+    expect(actions.elements.map((e: any) => [e.action_id, e.value])).toEqual([
+      ["draft_approve", draft.id],
+      ["draft_reject", draft.id],
+    ]);
   });
 
   it("approves a draft from a signed interaction as the Slack user, and updates the message", async () => {
@@ -275,13 +320,17 @@ describe("approval from Slack", () => {
     expect(response.status).toBe(200);
     expect(await settled(p, draft.id)).toMatchObject({ status: "sent", decidedBy: "slack:carol" });
     expect(github.issue("acme/widgets", body.issue.number).comments).toHaveLength(1);
-    await expect.poll(() => slack.responses.some((r) => r.replace_original === true && String(r.text).includes("approved"))).toBe(true);
+    await expect
+      .poll(() => slack.responses.some((r) => r.replace_original === true && String(r.text).includes("approved")))
+      .toBe(true);
   });
 
   it("refuses an unsigned or stale interaction and decides nothing", async () => {
     const { draft } = await draftFor(p, "github");
     expect((await interaction(draft.id, "draft_approve", {})).status).toBe(401);
-    const stale = slackScheme.sign(Buffer.from("x"), TEST_SECRETS.SLACK_SIGNING_SECRET, { now: Date.now() - 3_600_000 });
+    const stale = slackScheme.sign(Buffer.from("x"), TEST_SECRETS.SLACK_SIGNING_SECRET, {
+      now: Date.now() - 3_600_000,
+    });
     expect((await interaction(draft.id, "draft_approve", stale)).status).toBe(401);
     expect((await p.db.draft.findUniqueOrThrow({ where: { id: draft.id } })).status).toBe("pending");
   });
@@ -300,12 +349,19 @@ describe("AUTO_SEND", () => {
       b.detail.subject = "How do I change my invoice address?";
       b.detail.description = "Hi, I would like to update the billing address on my invoices. Thanks!";
     });
-    expect(urgent.draft).toMatchObject({ kind: "ticket:urgent", status: expect.stringMatching(/approved|sent/), decidedBy: "auto" });
+    expect(urgent.draft).toMatchObject({
+      kind: "ticket:urgent",
+      status: expect.stringMatching(/approved|sent/),
+      decidedBy: "auto",
+    });
     expect(await settled(p, urgent.draft.id)).toMatchObject({ status: "sent" });
     expect(zendesk.ticket(urgent.body.detail.id).comments.filter((c) => c.public)).toHaveLength(1);
     expect(other.draft.kind).not.toBe("ticket:urgent");
     await queueIdle(p);
-    expect(await p.db.draft.findUniqueOrThrow({ where: { id: other.draft.id } })).toMatchObject({ status: "pending", decidedBy: null });
+    expect(await p.db.draft.findUniqueOrThrow({ where: { id: other.draft.id } })).toMatchObject({
+      status: "pending",
+      decidedBy: null,
+    });
     expect(zendesk.ticket(other.body.detail.id).comments.filter((c) => c.public)).toHaveLength(0);
   });
 });
@@ -336,7 +392,9 @@ describe("a sender killed mid-send", () => {
       expect(sent).toMatchObject({ status: "sent" });
       expect(sent.sendAttempts).toBeGreaterThanOrEqual(2);
       expect(comments).toHaveLength(1);
-      expect(github.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/${body.issue.number}/comments`))).toHaveLength(1);
+      expect(
+        github.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/${body.issue.number}/comments`)),
+      ).toHaveLength(1);
     } finally {
       child.kill("SIGKILL");
       await replacement?.close();
@@ -348,5 +406,10 @@ describe("a sender killed mid-send", () => {
 
 /** The variables a second process needs to share the platform's queues and database. */
 function pick(config: Config): Record<string, string> {
-  return { QUEUE_PREFIX: config.QUEUE_PREFIX, DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, WORKER_METRICS_PORT: "0" };
+  return {
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    WORKER_METRICS_PORT: "0",
+  };
 }

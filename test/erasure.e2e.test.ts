@@ -1,9 +1,9 @@
 // Erasure on request, end to end: a person's lead, ticket and payment go through the real
 // API and worker (drafts included, one sent by email), then POST /admin/erasure removes them;
 // every text and JSON column of every table is scanned for the address afterwards.
-import { createHmac, createHash } from "node:crypto";
-import { createApi, type Api } from "@aiops/api";
-import { createDatabase, createEventsQueue, createLogger, type Config, type PrismaClient } from "@aiops/shared";
+import { createHash, createHmac } from "node:crypto";
+import { type Api, createApi } from "@aiops/api";
+import { type Config, createDatabase, createEventsQueue, createLogger, type PrismaClient } from "@aiops/shared";
 import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeSmtpServer } from "@aiops/worker/testing";
@@ -22,8 +22,19 @@ let url: string;
 
 beforeAll(async () => {
   await smtp.start();
-  ({ config } = testConfig({ WORKER_METRICS_PORT: "0", JOB_BACKOFF_MS: "50", SMTP_URL: smtp.url, MAIL_FROM: "Sales <sales@example.com>" }));
-  const { env } = testConfig({ WORKER_METRICS_PORT: "0", JOB_BACKOFF_MS: "50", SMTP_URL: smtp.url, MAIL_FROM: "Sales <sales@example.com>", QUEUE_PREFIX: config.QUEUE_PREFIX });
+  ({ config } = testConfig({
+    WORKER_METRICS_PORT: "0",
+    JOB_BACKOFF_MS: "50",
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "Sales <sales@example.com>",
+  }));
+  const { env } = testConfig({
+    WORKER_METRICS_PORT: "0",
+    JOB_BACKOFF_MS: "50",
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "Sales <sales@example.com>",
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+  });
   api = createApi(config, { logger, env });
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   worker = createWorker(config, { logger });
@@ -42,7 +53,9 @@ async function deliver(sourceName: string, edit: (body: any) => void): Promise<s
   const { response } = await postSample(url, sourceName, ++seq, edit);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
-  await expect.poll(() => db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 }).toBe("completed");
+  await expect
+    .poll(() => db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 })
+    .toBe("completed");
   return id;
 }
 
@@ -88,7 +101,11 @@ describe("erasure on request", () => {
     });
     const payment = await deliver("payment", (body) => {
       body.type = "payment_intent.payment_failed";
-      Object.assign(body.data.object, { receipt_email: address, status: "requires_payment_method", last_payment_error: { code: "card_declined", message: "declined" } });
+      Object.assign(body.data.object, {
+        receipt_email: address,
+        status: "requires_payment_method",
+        last_payment_error: { code: "card_declined", message: "declined" },
+      });
     });
     const bystander = await deliver("new-lead", (body) => Object.assign(body, { email: other, name: "Someone Else" }));
 
@@ -96,7 +113,9 @@ describe("erasure on request", () => {
     const leadDraft = await db.draft.findUniqueOrThrow({ where: { eventId: lead } });
     expect(leadDraft).toMatchObject({ channel: "email", recipient: address });
     expect((await admin(`/drafts/${leadDraft.id}/approve`, {})).status).toBe(202);
-    await expect.poll(() => db.draft.findUnique({ where: { id: leadDraft.id } }).then((d) => d?.status), { timeout: 15_000 }).toBe("sent");
+    await expect
+      .poll(() => db.draft.findUnique({ where: { id: leadDraft.id } }).then((d) => d?.status), { timeout: 15_000 })
+      .toBe("sent");
     expect(await db.draft.count({ where: { eventId: { in: [ticket, payment] } } })).toBe(2);
 
     const events = createEventsQueue(config, new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }));
@@ -110,7 +129,9 @@ describe("erasure on request", () => {
 
     expect(Object.keys(await scan(company))).toContain("contacts.company");
     // A row no targeted step knows: a colleague's ticket that quotes the address.
-    await db.ticket.create({ data: { source: "manual", externalId: `fwd-${seq}`, subject: `Forwarded: ${shouted} asked about pricing` } });
+    await db.ticket.create({
+      data: { source: "manual", externalId: `fwd-${seq}`, subject: `Forwarded: ${shouted} asked about pricing` },
+    });
 
     const res = await admin("/erasure", { email: ` ${shouted} ` });
     expect(res.status).toBe(200);
@@ -120,13 +141,17 @@ describe("erasure on request", () => {
     expect(res.body.swept).toEqual({ "tickets.subject": 1 });
 
     expect(await scan(address)).toEqual({});
-        expect(await scan(company)).toEqual({});
+    expect(await scan(company)).toEqual({});
     expect(await events.getJob(lead)).toBeUndefined();
     expect(await events.getJob(bystander)).toBeDefined();
     await events.close();
 
     // The rows that keep de-duplication stay; the bystander is untouched.
-    expect(await db.webhookEvent.count({ where: { id: { in: [lead, ticket, payment] }, payload: { equals: null as never } } })).toBe(0);
+    expect(
+      await db.webhookEvent.count({
+        where: { id: { in: [lead, ticket, payment] }, payload: { equals: null as never } },
+      }),
+    ).toBe(0);
     expect((await db.webhookEvent.findUniqueOrThrow({ where: { id: lead } })).payloadPrunedAt).not.toBeNull();
     expect(await db.contact.findUnique({ where: { email: other } })).not.toBeNull();
     expect((await db.webhookEvent.findUniqueOrThrow({ where: { id: bystander } })).payload).not.toBeNull();

@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApi, type Api } from "@aiops/api";
-import { builtInSources, createDatabase, createLogger, signedRequest, type PrismaClient } from "@aiops/shared";
+import { type Api, createApi } from "@aiops/api";
+import { builtInSources, createDatabase, createLogger, type PrismaClient, signedRequest } from "@aiops/shared";
 import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,10 +39,14 @@ afterAll(async () => {
 async function evalCli(argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = await runEvalCli(argv, { ...env, OPENAI_API_KEY: "", LOG_LEVEL: "silent" }, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
+  const code = await runEvalCli(
+    argv,
+    { ...env, OPENAI_API_KEY: "", LOG_LEVEL: "silent" },
+    {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    },
+  );
   return { code, stdout, stderr };
 }
 
@@ -56,27 +60,54 @@ describe("feedback becomes evaluation data", () => {
     body.requester = { email: address, name: "Maria Santos" };
     body.detail.description = `Hi, I would like to update the billing address on my invoices. Maria Santos, ${address}, +34 612 345 678`;
     const request = signedRequest(source, TEST_SECRETS.ZENDESK_WEBHOOK_SECRET, sample);
-    const response = await fetch(`${url}/webhook/new-ticket`, { method: "POST", headers: request.headers, body: request.body });
+    const response = await fetch(`${url}/webhook/new-ticket`, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+    });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
-    await expect.poll(() => db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 }).toBe("completed");
+    await expect
+      .poll(() => db.webhookEvent.findUnique({ where: { id } }).then((e) => e?.status), { timeout: 15_000 })
+      .toBe("completed");
     const ai = await db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: id, name: "ai.ticket" } } });
     const aiPriority = (ai.output as { priority: string }).priority;
     const corrected = aiPriority === "high" ? "urgent" : "high";
 
     const labelled = await fetch(`${url}/admin/events/${id}/label`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`lena:${TEST_ADMIN_TOKEN}`).toString("base64")}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`lena:${TEST_ADMIN_TOKEN}`).toString("base64")}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ priority: corrected, draft: "needed_edits" }),
     });
     expect(labelled.status).toBe(200);
-    expect(await labelled.json()).toMatchObject({ priority: corrected, draft: "needed_edits", labelledBy: "lena", ai: { value: aiPriority } });
+    expect(await labelled.json()).toMatchObject({
+      priority: corrected,
+      draft: "needed_edits",
+      labelledBy: "lena",
+      ai: { value: aiPriority },
+    });
     expect(await db.eventLabel.count({ where: { eventId: id } })).toBe(1);
 
-    const run = await evalCli(["--from-feedback", "--since", since.toISOString(), "--out", dir, "--provider", "offline", "--task", "ticket"]);
+    const run = await evalCli([
+      "--from-feedback",
+      "--since",
+      since.toISOString(),
+      "--out",
+      dir,
+      "--provider",
+      "offline",
+      "--task",
+      "ticket",
+    ]);
     expect(run.stderr).toContain("exported");
     expect(run.code).toBe(0);
-    const lines = readFileSync(join(dir, "tickets.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const lines = readFileSync(join(dir, "tickets.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const item = lines.find((line) => line.id === `feedback-${id}`);
     expect(item).toMatchObject({
       label: { priority: corrected },
@@ -98,10 +129,31 @@ describe("feedback becomes evaluation data", () => {
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ priority: "low" }),
     });
-    await evalCli(["--from-feedback", "--since", since.toISOString(), "--out", dir, "--provider", "offline", "--task", "ticket"]);
-    const again = readFileSync(join(dir, "tickets.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    await evalCli([
+      "--from-feedback",
+      "--since",
+      since.toISOString(),
+      "--out",
+      dir,
+      "--provider",
+      "offline",
+      "--task",
+      "ticket",
+    ]);
+    const again = readFileSync(join(dir, "tickets.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(again.find((line) => line.id === `feedback-${id}`)?.label).toEqual({ priority: "low" });
-    const future = await evalCli(["--from-feedback", "--since", new Date(Date.now() + 86_400_000).toISOString(), "--out", dir, "--provider", "offline"]);
+    const future = await evalCli([
+      "--from-feedback",
+      "--since",
+      new Date(Date.now() + 86_400_000).toISOString(),
+      "--out",
+      dir,
+      "--provider",
+      "offline",
+    ]);
     expect(future.code).toBe(2);
     expect(future.stderr).toContain("no labelled lead or ticket events since that date");
   });

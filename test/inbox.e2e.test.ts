@@ -1,17 +1,25 @@
 // The operations inbox in headless Chromium, against the real API and worker: a hot lead's
 // draft is edited and approved and reaches the (fake) SMTP server once; a keyboard reject sends nothing.
 import { existsSync } from "node:fs";
-import { createApi, type Api } from "@aiops/api";
+import { type Api, createApi } from "@aiops/api";
 import { createDatabase, createLogger, type PrismaClient } from "@aiops/shared";
 import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeSmtpServer } from "@aiops/worker/testing";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Debian's chromium package (.ci/run installs it); no browser is ever downloaded.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const logger = createLogger({ level: "silent" });
 const smtp = new FakeSmtpServer();
 const run = Math.floor(Math.random() * 1_000_000);
@@ -46,28 +54,47 @@ const mails = (to: string) => smtp.mails.filter((mail) => mail.to.some((address)
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
   await smtp.start();
-  const { config, env } = testConfig({ WORKER_METRICS_PORT: "0", JOB_BACKOFF_MS: "50", SMTP_URL: smtp.url, MAIL_FROM: "Sales <sales@example.com>" });
+  const { config, env } = testConfig({
+    WORKER_METRICS_PORT: "0",
+    JOB_BACKOFF_MS: "50",
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "Sales <sales@example.com>",
+  });
   api = createApi(config, { logger, env });
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   worker = createWorker(config, { logger });
   await worker.start();
   db = createDatabase(config.DATABASE_URL);
 
-  await deliver("new-lead", (b) => Object.assign(b, {
-    email: priya,
-    name: "Priya Raman",
-    company: "Kestrel Logistics",
-    message: "Hi, we run dispatch for 14 warehouses and our ticketing contract ends on the 31st. We need a quote for 60 agents this week, budget approved. I'm the ops director - please call me.",
-  }));
-  await deliver("new-lead", (b) => Object.assign(b, { email: tom, name: "Tom Becker", company: "BrightDesk", message: "Could you send pricing for a team of 5? Just comparing options for next quarter." }));
+  await deliver("new-lead", (b) =>
+    Object.assign(b, {
+      email: priya,
+      name: "Priya Raman",
+      company: "Kestrel Logistics",
+      message:
+        "Hi, we run dispatch for 14 warehouses and our ticketing contract ends on the 31st. We need a quote for 60 agents this week, budget approved. I'm the ops director - please call me.",
+    }),
+  );
+  await deliver("new-lead", (b) =>
+    Object.assign(b, {
+      email: tom,
+      name: "Tom Becker",
+      company: "BrightDesk",
+      message: "Could you send pricing for a team of 5? Just comparing options for next quarter.",
+    }),
+  );
   await deliver("new-ticket", (b) => {
     b.requester = { email: `lucia.moreno${tag}@verde-foods.example`, name: "Lucia Moreno" };
     b.detail.subject = "Checkout fails for every customer since 09:00";
-    b.detail.description = "Since 09:00 every checkout on our store returns an error. We are losing orders. Please help ASAP!";
+    b.detail.description =
+      "Since 09:00 every checkout on our store returns an error. We are losing orders. Please help ASAP!";
   });
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-  const context = await browser.newContext({ httpCredentials: { username: "maria", password: TEST_ADMIN_TOKEN }, viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    httpCredentials: { username: "maria", password: TEST_ADMIN_TOKEN },
+    viewport: { width: 1280, height: 900 },
+  });
   page = await context.newPage();
 });
 afterAll(async () => {
@@ -100,10 +127,16 @@ describe("the operations inbox in headless Chromium", () => {
     await expect.poll(() => mails(priya).length, { timeout: 15_000 }).toBe(1);
     // Quoted-printable: soft line breaks removed.
     expect(mails(priya)[0]!.raw.replace(/=\r?\n/g, "")).toContain(edited);
-    await expect.poll(() => db.draft.findUnique({ where: { id: draft.id } }).then((d) => d?.status), { timeout: 15_000 }).toBe("sent");
+    await expect
+      .poll(() => db.draft.findUnique({ where: { id: draft.id } }).then((d) => d?.status), { timeout: 15_000 })
+      .toBe("sent");
     expect((await db.draft.findUniqueOrThrow({ where: { id: draft.id } })).decidedBy).toBe("maria");
     // The edit is feedback: the draft needed edits.
-    await expect.poll(() => db.eventLabel.findFirst({ where: { eventId: draft.eventId }, orderBy: { id: "desc" } }).then((l) => l?.draft)).toBe("needed_edits");
+    await expect
+      .poll(() =>
+        db.eventLabel.findFirst({ where: { eventId: draft.eventId }, orderBy: { id: "desc" } }).then((l) => l?.draft),
+      )
+      .toBe("needed_edits");
 
     await expect.poll(() => item.count()).toBe(0);
     await page.click('#tabs button[data-tab="sent"]');
@@ -118,10 +151,21 @@ describe("the operations inbox in headless Chromium", () => {
     const item = page.locator(`article[data-draft="${draft.id}"]`);
     await expect.poll(() => item.count()).toBe(1);
     // A lead arriving meanwhile is announced, not rendered under the reviewer's cursor.
-    await deliver("new-lead", (b) => Object.assign(b, { email: `amira.haddad${tag}@northwind.example`, name: "Amira Haddad", company: "Northwind", message: "Do you offer a nonprofit discount?" }));
+    await deliver("new-lead", (b) =>
+      Object.assign(b, {
+        email: `amira.haddad${tag}@northwind.example`,
+        name: "Amira Haddad",
+        company: "Northwind",
+        message: "Do you offer a nonprofit discount?",
+      }),
+    );
     // (At least one: other suites sharing the database may add leads too.)
-    await expect.poll(() => page.locator("#fresh").textContent(), { timeout: 10_000 }).toMatch(/^[1-9]\d* new items?: show$/);
-    const index = await page.locator("article.item").evaluateAll((nodes, id) => nodes.findIndex((n) => n.getAttribute("data-draft") === id), draft.id);
+    await expect
+      .poll(() => page.locator("#fresh").textContent(), { timeout: 10_000 })
+      .toMatch(/^[1-9]\d* new items?: show$/);
+    const index = await page
+      .locator("article.item")
+      .evaluateAll((nodes, id) => nodes.findIndex((n) => n.getAttribute("data-draft") === id), draft.id);
     await page.locator("body").press("k");
     for (let i = 0; i < index; i++) await page.locator("body").press("j");
     await expect.poll(() => item.getAttribute("class")).toContain("selected");
@@ -141,11 +185,21 @@ describe("the operations inbox in headless Chromium", () => {
     expect(await ticket.locator("button.approve").isDisabled()).toBe(true);
 
     // The reviewer corrects the AI's priority from the item.
-    const ticketDraft = await db.draft.findFirstOrThrow({ where: { eventId: (await ticket.getAttribute("data-event"))! } });
+    const ticketDraft = await db.draft.findFirstOrThrow({
+      where: { eventId: (await ticket.getAttribute("data-event"))! },
+    });
     await ticket.locator("select").selectOption("normal");
     await ticket.locator("button.save-label").click();
-    await expect.poll(() => db.eventLabel.findFirst({ where: { eventId: ticketDraft.eventId }, orderBy: { id: "desc" } }).then((l) => l?.priority)).toBe("normal");
-    expect((await db.eventLabel.findFirstOrThrow({ where: { eventId: ticketDraft.eventId } })).labelledBy).toBe("maria");
+    await expect
+      .poll(() =>
+        db.eventLabel
+          .findFirst({ where: { eventId: ticketDraft.eventId }, orderBy: { id: "desc" } })
+          .then((l) => l?.priority),
+      )
+      .toBe("normal");
+    expect((await db.eventLabel.findFirstOrThrow({ where: { eventId: ticketDraft.eventId } })).labelledBy).toBe(
+      "maria",
+    );
 
     // Usable on a phone: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });

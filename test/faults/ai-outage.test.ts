@@ -1,8 +1,9 @@
 // Scenario 5: the AI server down (503), then slow (10 s, past the 4 s timeout), then
 // answering garbage, 30 s each. Steps retry and complete once it is back; events that used
 // up their attempts, or got a second bad answer, are `failed` and complete after a replay.
-import { afterAll, expect, it } from "vitest";
+
 import { TEST_ADMIN_TOKEN } from "@aiops/shared/testing";
+import { afterAll, expect, it } from "vitest";
 import { Fleet } from "./support/fleet.js";
 import { record } from "./support/report.js";
 import { Traffic } from "./support/traffic.js";
@@ -19,7 +20,13 @@ it("the AI down, slow, then answering garbage: retries complete, failed events c
   fleet = await Fleet.start({
     workers: 2,
     // Attempts span about 15 s, so events early in a phase fail and later ones ride it out.
-    env: { WORKER_CONCURRENCY: "25", JOB_ATTEMPTS: "5", JOB_BACKOFF_MS: "1000", AI_TIMEOUT_MS: "4000", AI_MAX_RETRIES: "1" },
+    env: {
+      WORKER_CONCURRENCY: "25",
+      JOB_ATTEMPTS: "5",
+      JOB_BACKOFF_MS: "1000",
+      AI_TIMEOUT_MS: "4000",
+      AI_MAX_RETRIES: "1",
+    },
   });
   const traffic = new Traffic({ url: fleet.url, ratePerSecond: 4 }).start();
   const { fake } = fleet;
@@ -42,11 +49,19 @@ it("the AI down, slow, then answering garbage: retries complete, failed events c
   const settled = await drain(fleet, traffic, 120_000);
 
   const ids = traffic.acknowledged.map((e) => e.id!);
-  const failed = await fleet.db.webhookEvent.findMany({ where: { id: { in: ids }, status: "failed" }, select: { id: true } });
-  const retriedThenCompleted = await fleet.db.webhookEvent.count({ where: { id: { in: ids }, status: "completed", attempts: { gt: 1 } } });
+  const failed = await fleet.db.webhookEvent.findMany({
+    where: { id: { in: ids }, status: "failed" },
+    select: { id: true },
+  });
+  const retriedThenCompleted = await fleet.db.webhookEvent.count({
+    where: { id: { in: ids }, status: "completed", attempts: { gt: 1 } },
+  });
   // One by one rather than the bulk route: the bulk route replays every failed event in the database, other suites' included.
   for (const { id } of failed) {
-    const response = await fetch(`${fleet.url}/admin/events/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const response = await fetch(`${fleet.url}/admin/events/${id}/replay`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
     expect(response.status).toBe(202);
   }
   const drained = await drain(fleet, traffic, 60_000);

@@ -24,7 +24,8 @@ it("each event delivered five times, concurrently and after its job left Redis: 
   const deliver = async (event: TrafficEvent) => {
     const { status, body } = await traffic.deliverOnce(event);
     answers.push(status);
-    if (event.id && body?.id !== event.id) throw new Error(`event ${event.seq} answered with id ${body?.id}, expected ${event.id}`);
+    if (event.id && body?.id !== event.id)
+      throw new Error(`event ${event.seq} answered with id ${body?.id}, expected ${event.id}`);
   };
   const storm = async (event: TrafficEvent) => {
     await Promise.all([deliver(event), deliver(event)]);

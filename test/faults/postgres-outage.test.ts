@@ -23,7 +23,11 @@ it("Postgres unreachable for 20 s: workers back off, then finish every event", a
   const proxied = new URL(databaseUrl);
   proxied.host = `127.0.0.1:${proxy.port}`;
   // Enough attempts that exponential backoff from 200 ms outlasts 20 s.
-  fleet = await Fleet.start({ workers: 2, env: { DATABASE_URL: proxied.toString(), JOB_ATTEMPTS: "12" }, checkDatabaseUrl: databaseUrl.toString() });
+  fleet = await Fleet.start({
+    workers: 2,
+    env: { DATABASE_URL: proxied.toString(), JOB_ATTEMPTS: "12" },
+    checkDatabaseUrl: databaseUrl.toString(),
+  });
   fleet.fake.delayMs = 100;
   const traffic = new Traffic({ url: fleet.url, ratePerSecond: 10 }).start();
 
@@ -37,9 +41,14 @@ it("Postgres unreachable for 20 s: workers back off, then finish every event", a
   await traffic.stop();
   const drained = await drain(fleet, traffic, 120_000);
   const result = await outcome(fleet, traffic);
-  const acceptedWhileDown = traffic.events.filter((e) => e.ackedAt && e.ackedAt > cutAt && e.ackedAt < cutAt + 20_000).length;
+  const acceptedWhileDown = traffic.events.filter(
+    (e) => e.ackedAt && e.ackedAt > cutAt && e.ackedAt < cutAt + 20_000,
+  ).length;
   // Attempts made while the database was away cannot be counted on the event's row; the time to finish shows the backoff.
-  const last = await fleet.db.webhookEvent.aggregate({ where: { id: { in: traffic.acknowledged.map((e) => e.id!) } }, _max: { finishedAt: true } });
+  const last = await fleet.db.webhookEvent.aggregate({
+    where: { id: { in: traffic.acknowledged.map((e) => e.id!) } },
+    _max: { finishedAt: true },
+  });
   const caughtUpSeconds = ((last._max.finishedAt?.getTime() ?? restoredAt) - restoredAt) / 1000;
   record({
     scenario: "Postgres unreachable 20 s",

@@ -20,7 +20,9 @@ it("a worker killed three times mid-job: every acknowledged event completes once
   const kills: Array<NodeJS.Signals | null> = [];
   for (let i = 0; i < 3; i++) {
     await sleep(2_000 + Math.random() * 3_000);
-    const processing = await fleet.db.webhookEvent.count({ where: { status: "processing", id: { in: traffic.acknowledged.map((e) => e.id!) } } });
+    const processing = await fleet.db.webhookEvent.count({
+      where: { status: "processing", id: { in: traffic.acknowledged.map((e) => e.id!) } },
+    });
     expect(processing).toBeGreaterThan(0);
     const victim = fleet.workers[Math.floor(Math.random() * fleet.workers.length)]!;
     const { signal, replacement } = await fleet.killWorker(victim);

@@ -1,7 +1,7 @@
 // A Redis Cluster of the test's own: masters from the machine's `redis-server` in cluster
 // mode, each on a free port in one temporary directory, joined by `redis-cli --cluster
 // create`. Nothing of the machine's Redis is touched; close() removes every trace.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -69,16 +69,39 @@ export class LocalRedisCluster {
       const port = await freeNodePort(taken);
       taken.add(port).add(port + 10_000);
       this.ports.push(port);
-      const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "no"];
-      args.push("--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "5000");
+      const args = [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ];
+      args.push(
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        "5000",
+      );
       args.push("--maxmemory-policy", "noeviction", "--logfile", join(this.dir, `redis-${port}.log`));
       this.processes.push(spawn("redis-server", args, { stdio: "ignore" }));
     }
-    for (const port of this.ports) await until(async () => (await this.cli(port, "PING")).trim() === "PONG", 10_000, `node ${port}`);
+    for (const port of this.ports)
+      await until(async () => (await this.cli(port, "PING")).trim() === "PONG", 10_000, `node ${port}`);
     const addresses = this.ports.map((port) => `127.0.0.1:${port}`);
     await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
     for (const port of this.ports)
-      await until(async () => (await this.cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"), 20_000, `cluster_state:ok on ${port}`);
+      await until(
+        async () => (await this.cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
+        20_000,
+        `cluster_state:ok on ${port}`,
+      );
   }
 
   async close(): Promise<void> {

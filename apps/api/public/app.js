@@ -1,6 +1,7 @@
 // The events page: plain DOM, no build step. Every value from an event is put in the page
 // as text (never as HTML), because payloads come from the outside world.
 import { $, api, el } from "./dom.js";
+
 const STATUSES = ["queued", "processing", "completed", "ignored", "failed"];
 const state = { cursor: null, selected: null, rows: [] };
 
@@ -23,20 +24,41 @@ async function loadCounts() {
   const current = filters().status;
   $("#counts").replaceChildren(
     ...STATUSES.map((status) =>
-      el("button", {
-        type: "button", class: `count${current === status ? " active" : ""}`, "data-status": status,
-        onclick: () => { $("#filters").status.value = current === status ? "" : status; reload(); },
-      }, el("b", {}, stats.events[status] ?? 0), badge(status)),
+      el(
+        "button",
+        {
+          type: "button",
+          class: `count${current === status ? " active" : ""}`,
+          "data-status": status,
+          onclick: () => {
+            $("#filters").status.value = current === status ? "" : status;
+            reload();
+          },
+        },
+        el("b", {}, stats.events[status] ?? 0),
+        badge(status),
+      ),
     ),
-    el("span", { class: "count", title: "Jobs in Redis" }, el("b", {}, (stats.queue.waiting ?? 0) + (stats.queue.delayed ?? 0) + (stats.queue.active ?? 0)), "in queue"),
+    el(
+      "span",
+      { class: "count", title: "Jobs in Redis" },
+      el("b", {}, (stats.queue.waiting ?? 0) + (stats.queue.delayed ?? 0) + (stats.queue.active ?? 0)),
+      "in queue",
+    ),
   );
 }
 
 function row(event) {
-  return el("tr", { "data-id": event.id, class: event.id === state.selected ? "selected" : "", onclick: () => select(event.id) },
-    el("td", {}, time(event.receivedAt)), el("td", {}, event.source),
+  return el(
+    "tr",
+    { "data-id": event.id, class: event.id === state.selected ? "selected" : "", onclick: () => select(event.id) },
+    el("td", {}, time(event.receivedAt)),
+    el("td", {}, event.source),
     el("td", {}, event.type, event.providerType ? el("span", { class: "meta" }, ` ${event.providerType}`) : null),
-    el("td", {}, badge(event.status)), el("td", {}, event.attempts), el("td", { class: "id" }, event.id));
+    el("td", {}, badge(event.status)),
+    el("td", {}, event.attempts),
+    el("td", { class: "id" }, event.id),
+  );
 }
 
 async function loadList({ append = false } = {}) {
@@ -51,45 +73,106 @@ async function loadList({ append = false } = {}) {
 }
 
 function stepItem(step) {
-  const usage = step.usage ? `${step.usage.promptTokens} + ${step.usage.completionTokens} = ${step.usage.totalTokens} tokens` : null;
+  const usage = step.usage
+    ? `${step.usage.promptTokens} + ${step.usage.completionTokens} = ${step.usage.totalTokens} tokens`
+    : null;
   const meta = [
     step.durationMs !== null ? `${step.durationMs} ms` : null,
     `${step.attempts} attempt${step.attempts === 1 ? "" : "s"}`,
     step.provider ? `${step.provider}${step.model ? ` · ${step.model}` : ""}` : null,
-    usage, step.costUsd ? `$${step.costUsd}` : null, step.cached ? "cached" : null,
-  ].filter(Boolean).join(" · ");
+    usage,
+    step.costUsd ? `$${step.costUsd}` : null,
+    step.cached ? "cached" : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const isAi = Boolean(step.provider);
-  return el("li", { class: step.status, "data-step": step.name },
-    el("div", { class: "step-head" }, el("strong", {}, step.name), badge(step.status), el("span", { class: "meta" }, meta)),
+  return el(
+    "li",
+    { class: step.status, "data-step": step.name },
+    el(
+      "div",
+      { class: "step-head" },
+      el("strong", {}, step.name),
+      badge(step.status),
+      el("span", { class: "meta" }, meta),
+    ),
     step.error ? el("div", { class: "error" }, step.error) : null,
-    step.output !== null ? el("div", { class: isAi ? "ai" : "" }, el("div", { class: "meta" }, isAi ? "AI answer" : "output"), json(step.output)) : null,
-    step.rawResponse ? el("details", {}, el("summary", {}, "raw model response"), el("pre", {}, step.rawResponse)) : null);
+    step.output !== null
+      ? el(
+          "div",
+          { class: isAi ? "ai" : "" },
+          el("div", { class: "meta" }, isAi ? "AI answer" : "output"),
+          json(step.output),
+        )
+      : null,
+    step.rawResponse
+      ? el("details", {}, el("summary", {}, "raw model response"), el("pre", {}, step.rawResponse))
+      : null,
+  );
 }
 
 function renderDetail(event) {
   const job = event.job;
   const facts = [
-    ["status", badge(event.status)], ["source", event.source], ["type", `${event.type}${event.providerType ? ` (${event.providerType})` : ""}`],
-    ["provider event", event.providerEventId], ["attempts", event.attempts], ["received", time(event.receivedAt)],
-    ["started", time(event.startedAt)], ["finished", time(event.finishedAt)],
-    ["tokens", `${event.usage.totalTokens} (${event.usage.promptTokens} prompt, ${event.usage.completionTokens} completion)${event.usage.costUsd ? ` · $${event.usage.costUsd}` : ""}`],
-    ["job", job ? `${job.state}, ${job.attemptsMade}/${job.maxAttempts} attempts${job.runsAt ? `, next try ${time(job.runsAt)}` : ""}` : "not in Redis (finished or removed)"],
+    ["status", badge(event.status)],
+    ["source", event.source],
+    ["type", `${event.type}${event.providerType ? ` (${event.providerType})` : ""}`],
+    ["provider event", event.providerEventId],
+    ["attempts", event.attempts],
+    ["received", time(event.receivedAt)],
+    ["started", time(event.startedAt)],
+    ["finished", time(event.finishedAt)],
+    [
+      "tokens",
+      `${event.usage.totalTokens} (${event.usage.promptTokens} prompt, ${event.usage.completionTokens} completion)${event.usage.costUsd ? ` · $${event.usage.costUsd}` : ""}`,
+    ],
+    [
+      "job",
+      job
+        ? `${job.state}, ${job.attemptsMade}/${job.maxAttempts} attempts${job.runsAt ? `, next try ${time(job.runsAt)}` : ""}`
+        : "not in Redis (finished or removed)",
+    ],
   ];
   const pruned = Boolean(event.payloadPrunedAt);
   // Failed events, and unfinished ones whose job Redis lost; anything else runs or is done.
   const replayable = event.status === "failed" || (["queued", "processing"].includes(event.status) && !job);
   $("#detail").hidden = false;
-  $("#detail").replaceChildren(...[
-    el("h2", {}, event.id),
-    replayable
-      ? el("button", { type: "button", id: "replay", class: "primary", disabled: pruned, title: pruned ? "The payload was removed by retention" : "Run again from the first unfinished step", onclick: () => replay(event.id) }, "Replay")
-      : null,
-    el("dl", { class: "facts" }, facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)])),
-    event.lastError ? el("div", { class: "error", id: "last-error" }, event.lastError) : null,
-    el("h3", {}, "Timeline"),
-    event.steps.length ? el("ol", { class: "timeline" }, event.steps.map(stepItem)) : el("p", { class: "meta" }, "No step has run yet."),
-    el("details", {}, el("summary", {}, pruned ? `payload removed ${time(event.payloadPrunedAt)}` : "payload"), pruned ? null : json(event.payload)),
-  ].filter(Boolean));
+  $("#detail").replaceChildren(
+    ...[
+      el("h2", {}, event.id),
+      replayable
+        ? el(
+            "button",
+            {
+              type: "button",
+              id: "replay",
+              class: "primary",
+              disabled: pruned,
+              title: pruned ? "The payload was removed by retention" : "Run again from the first unfinished step",
+              onclick: () => replay(event.id),
+            },
+            "Replay",
+          )
+        : null,
+      el(
+        "dl",
+        { class: "facts" },
+        facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
+      ),
+      event.lastError ? el("div", { class: "error", id: "last-error" }, event.lastError) : null,
+      el("h3", {}, "Timeline"),
+      event.steps.length
+        ? el("ol", { class: "timeline" }, event.steps.map(stepItem))
+        : el("p", { class: "meta" }, "No step has run yet."),
+      el(
+        "details",
+        {},
+        el("summary", {}, pruned ? `payload removed ${time(event.payloadPrunedAt)}` : "payload"),
+        pruned ? null : json(event.payload),
+      ),
+    ].filter(Boolean),
+  );
 }
 
 async function select(id) {
@@ -118,8 +201,13 @@ async function replayFailed() {
   const { source } = filters();
   if (!confirm(`Replay every failed event${source ? ` from ${source}` : ""}?`)) return;
   try {
-    const { replayed, skipped } = await api("/admin/events/replay", { method: "POST", body: JSON.stringify({ status: "failed", source }) });
-    notice(`${replayed} failed event${replayed === 1 ? "" : "s"} replayed${skipped ? `, ${skipped} skipped (payload removed)` : ""}`);
+    const { replayed, skipped } = await api("/admin/events/replay", {
+      method: "POST",
+      body: JSON.stringify({ status: "failed", source }),
+    });
+    notice(
+      `${replayed} failed event${replayed === 1 ? "" : "s"} replayed${skipped ? `, ${skipped} skipped (payload removed)` : ""}`,
+    );
     await refresh();
   } catch (error) {
     notice(`bulk replay refused: ${error.message}`);
@@ -137,7 +225,10 @@ async function refresh() {
   await Promise.all([loadCounts(), extra ? null : loadList(), state.selected ? select(state.selected) : null]);
 }
 
-$("#filters").addEventListener("submit", (event) => { event.preventDefault(); reload().catch((error) => notice(error.message)); });
+$("#filters").addEventListener("submit", (event) => {
+  event.preventDefault();
+  reload().catch((error) => notice(error.message));
+});
 $("#filters").status.addEventListener("change", () => reload().catch((error) => notice(error.message)));
 $("#filters").type.addEventListener("change", () => reload().catch((error) => notice(error.message)));
 $("#more").addEventListener("click", () => loadList({ append: true }).catch((error) => notice(error.message)));

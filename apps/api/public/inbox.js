@@ -1,6 +1,7 @@
 // The operations inbox: plain DOM, no build step. Everything from the outside world is put
 // in the page as text, never as HTML.
 import { $, api, el } from "./dom.js";
+
 const state = { tab: "leads", items: [], selected: 0, known: null, fresh: 0 };
 
 const say = (text) => ($("#status").textContent = text);
@@ -14,19 +15,36 @@ function labelForm(item) {
   if (!choices) return null;
   const field = item.draft.type === "lead" ? "category" : "priority";
   const current = item.label?.[field] ?? item.ai.verdict;
-  const select = el("select", { "aria-label": `Correct ${field}` }, choices.map((c) => el("option", { value: c, selected: c === current }, c)));
+  const select = el(
+    "select",
+    { "aria-label": `Correct ${field}` },
+    choices.map((c) => el("option", { value: c, selected: c === current }, c)),
+  );
   return el(
     "div",
     { class: "actions label" },
     el("label", {}, `Correct ${field} `, select),
-    el("button", { type: "button", class: "save-label", onclick: () => saveLabel(item, { [field]: select.value }) }, "Save correction"),
-    item.label ? el("span", { class: "meta" }, `labelled: ${item.label[field] ?? "–"}${item.label.draft ? `, draft ${item.label.draft.replace("_", " ")}` : ""}`) : null,
+    el(
+      "button",
+      { type: "button", class: "save-label", onclick: () => saveLabel(item, { [field]: select.value }) },
+      "Save correction",
+    ),
+    item.label
+      ? el(
+          "span",
+          { class: "meta" },
+          `labelled: ${item.label[field] ?? "–"}${item.label.draft ? `, draft ${item.label.draft.replace("_", " ")}` : ""}`,
+        )
+      : null,
   );
 }
 
 async function saveLabel(item, label) {
   try {
-    await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify(label) });
+    await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, {
+      method: "POST",
+      body: JSON.stringify(label),
+    });
     say("Correction saved.");
     await load();
   } catch (error) {
@@ -38,31 +56,86 @@ function itemView(item, index) {
   const d = item.draft;
   const pending = d.status === "pending";
   const who = item.who.contactId
-    ? el("a", { href: `#contact/${item.who.contactId}`, "data-contact": item.who.contactId }, item.who.name ?? item.who.email ?? "unknown")
+    ? el(
+        "a",
+        { href: `#contact/${item.who.contactId}`, "data-contact": item.who.contactId },
+        item.who.name ?? item.who.email ?? "unknown",
+      )
     : el("span", {}, item.who.name ?? item.who.email ?? "unknown");
   const short = item.wrote.length > 180 ? `${item.wrote.slice(0, 180)}…` : item.wrote;
-  const wrote = el("details", { class: "wrote" }, el("summary", {}, short || "(no message)"), item.wrote.length > 180 ? item.wrote : null);
-  const textarea = el("textarea", { "aria-label": `Draft to ${item.who.email ?? "the customer"}`, readonly: !pending }, d.body);
-  const reason = el("input", { type: "text", placeholder: "Reason for rejecting (optional)", "aria-label": "Reason for rejecting" });
+  const wrote = el(
+    "details",
+    { class: "wrote" },
+    el("summary", {}, short || "(no message)"),
+    item.wrote.length > 180 ? item.wrote : null,
+  );
+  const textarea = el(
+    "textarea",
+    { "aria-label": `Draft to ${item.who.email ?? "the customer"}`, readonly: !pending },
+    d.body,
+  );
+  const reason = el("input", {
+    type: "text",
+    placeholder: "Reason for rejecting (optional)",
+    "aria-label": "Reason for rejecting",
+  });
   const actions = pending
     ? el(
         "div",
         { class: "actions" },
-        el("button", { type: "button", class: "approve", disabled: !item.channelConfigured, onclick: () => approve(index) }, "Approve & send"),
+        el(
+          "button",
+          { type: "button", class: "approve", disabled: !item.channelConfigured, onclick: () => approve(index) },
+          "Approve & send",
+        ),
         reason,
         el("button", { type: "button", class: "reject", onclick: () => reject(index) }, "Reject"),
       )
-    : el("p", { class: "meta" }, `${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ""}${d.rejectReason ? `: ${d.rejectReason}` : ""}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ""}`);
+    : el(
+        "p",
+        { class: "meta" },
+        `${d.status}${d.decidedBy ? ` by ${d.decidedBy}` : ""}${d.rejectReason ? `: ${d.rejectReason}` : ""}${d.sentAt ? ` · sent ${new Date(d.sentAt).toLocaleString()}` : ""}`,
+      );
   return el(
     "article",
-    { class: `item${index === state.selected ? " selected" : ""}`, "data-draft": d.id, "data-event": d.eventId, "data-kind": d.kind, tabindex: "-1", onclick: () => select(index) },
-    el("h2", {}, who, item.ai.verdict ? el("span", { class: `verdict ${item.ai.verdict}` }, item.ai.verdict) : null, item.ai.urgency !== null ? el("span", { class: "meta" }, `urgency ${item.ai.urgency}`) : null),
+    {
+      class: `item${index === state.selected ? " selected" : ""}`,
+      "data-draft": d.id,
+      "data-event": d.eventId,
+      "data-kind": d.kind,
+      tabindex: "-1",
+      onclick: () => select(index),
+    },
+    el(
+      "h2",
+      {},
+      who,
+      item.ai.verdict ? el("span", { class: `verdict ${item.ai.verdict}` }, item.ai.verdict) : null,
+      item.ai.urgency !== null ? el("span", { class: "meta" }, `urgency ${item.ai.urgency}`) : null,
+    ),
     el("p", { class: "meta" }, `${item.who.email ?? ""} · ${d.subject}`),
     wrote,
-    item.ai.reasons.length ? el("ul", { class: "reasons", "aria-label": "The AI's reasons" }, item.ai.reasons.map((r) => el("li", {}, r))) : null,
+    item.ai.reasons.length
+      ? el(
+          "ul",
+          { class: "reasons", "aria-label": "The AI's reasons" },
+          item.ai.reasons.map((r) => el("li", {}, r)),
+        )
+      : null,
     el("p", { class: "meta" }, `AI: ${item.ai.provider ?? "?"} · ${item.ai.model ?? "?"}${cost(item.ai.costUsd)}`),
-    el("label", {}, el("span", { class: "meta" }, `Draft, sent by ${d.channel}${d.recipient ? ` to ${d.recipient}` : ""}`), textarea),
-    item.channelConfigured || !pending ? null : el("p", { class: "warning" }, `The ${d.channel} channel is not configured: set its variables (see the README) to send this draft.`),
+    el(
+      "label",
+      {},
+      el("span", { class: "meta" }, `Draft, sent by ${d.channel}${d.recipient ? ` to ${d.recipient}` : ""}`),
+      textarea,
+    ),
+    item.channelConfigured || !pending
+      ? null
+      : el(
+          "p",
+          { class: "warning" },
+          `The ${d.channel} channel is not configured: set its variables (see the README) to send this draft.`,
+        ),
     actions,
     labelForm(item),
   );
@@ -76,7 +149,8 @@ function render() {
 function select(index) {
   if (state.items.length === 0) return;
   state.selected = Math.max(0, Math.min(index, state.items.length - 1));
-  for (const [i, node] of [...document.querySelectorAll(".item")].entries()) node.classList.toggle("selected", i === state.selected);
+  for (const [i, node] of [...document.querySelectorAll(".item")].entries())
+    node.classList.toggle("selected", i === state.selected);
   document.querySelectorAll(".item")[state.selected]?.focus({ preventScroll: false });
 }
 
@@ -87,9 +161,16 @@ async function approve(index) {
   const body = node.querySelector("textarea").value;
   try {
     const edited = body !== item.draft.body;
-    await api(`/admin/drafts/${item.draft.id}/approve`, { method: "POST", body: JSON.stringify(edited ? { body } : {}) });
+    await api(`/admin/drafts/${item.draft.id}/approve`, {
+      method: "POST",
+      body: JSON.stringify(edited ? { body } : {}),
+    });
     // Whether the draft needed edits is feedback too: leads and tickets take labels.
-    if (CHOICES[item.draft.type]) await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, { method: "POST", body: JSON.stringify({ draft: edited ? "needed_edits" : "good" }) }).catch(() => undefined);
+    if (CHOICES[item.draft.type])
+      await api(`/admin/events/${encodeURIComponent(item.draft.eventId)}/label`, {
+        method: "POST",
+        body: JSON.stringify({ draft: edited ? "needed_edits" : "good" }),
+      }).catch(() => undefined);
     say(`Approved; sending to ${item.who.email ?? "the customer"} by ${item.draft.channel}.`);
     await load();
   } catch (error) {
@@ -103,7 +184,10 @@ async function reject(index) {
   if (!item || !node || item.draft.status !== "pending") return;
   const reason = node.querySelector("input")?.value.trim();
   try {
-    await api(`/admin/drafts/${item.draft.id}/reject`, { method: "POST", body: JSON.stringify(reason ? { reason } : {}) });
+    await api(`/admin/drafts/${item.draft.id}/reject`, {
+      method: "POST",
+      body: JSON.stringify(reason ? { reason } : {}),
+    });
     say("Rejected; nothing was sent.");
     await load();
   } catch (error) {
@@ -130,7 +214,15 @@ async function poll() {
     if (fresh !== state.fresh) {
       state.fresh = fresh;
       const status = $("#status");
-      status.replaceChildren(fresh ? el("button", { type: "button", id: "fresh", onclick: () => load() }, `${fresh} new item${fresh === 1 ? "" : "s"}: show`) : "");
+      status.replaceChildren(
+        fresh
+          ? el(
+              "button",
+              { type: "button", id: "fresh", onclick: () => load() },
+              `${fresh} new item${fresh === 1 ? "" : "s"}: show`,
+            )
+          : "",
+      );
     }
   } catch {
     // The next poll tries again.
@@ -145,8 +237,28 @@ async function loadAccuracy() {
       ? el(
           "table",
           { class: "accuracy" },
-          el("thead", {}, el("tr", {}, ["Week of", "Task", "Provider", "Model", "Labelled", "Agreed", "Accuracy"].map((h) => el("th", {}, h)))),
-          el("tbody", {}, weeks.map((w) => el("tr", {}, [w.week, w.task, w.provider, w.model, w.labelled, w.agreed, `${Math.round(w.accuracy * 100)}%`].map((v) => el("td", {}, v))))),
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              ["Week of", "Task", "Provider", "Model", "Labelled", "Agreed", "Accuracy"].map((h) => el("th", {}, h)),
+            ),
+          ),
+          el(
+            "tbody",
+            {},
+            weeks.map((w) =>
+              el(
+                "tr",
+                {},
+                [w.week, w.task, w.provider, w.model, w.labelled, w.agreed, `${Math.round(w.accuracy * 100)}%`].map(
+                  (v) => el("td", {}, v),
+                ),
+              ),
+            ),
+          ),
         )
       : el("p", {}, "No labels yet."),
   );
@@ -159,9 +271,19 @@ async function showContact(id) {
     pane.replaceChildren(
       el("h2", {}, c.name ?? c.email),
       el("p", { class: "meta" }, `${c.email}${c.company ? ` · ${c.company}` : ""}`),
-      el("p", {}, `Score ${c.score ?? "–"} · ${c.category ?? "uncategorised"} · ${c.isCustomer ? "customer" : "not a customer yet"}`),
+      el(
+        "p",
+        {},
+        `Score ${c.score ?? "–"} · ${c.category ?? "uncategorised"} · ${c.isCustomer ? "customer" : "not a customer yet"}`,
+      ),
       el("h3", {}, "Timeline"),
-      el("ol", { class: "timeline" }, c.timeline.map((t) => el("li", {}, el("time", { datetime: t.at }, new Date(t.at).toLocaleString()), ` · ${t.kind}: ${t.summary}`))),
+      el(
+        "ol",
+        { class: "timeline" },
+        c.timeline.map((t) =>
+          el("li", {}, el("time", { datetime: t.at }, new Date(t.at).toLocaleString()), ` · ${t.kind}: ${t.summary}`),
+        ),
+      ),
       el("a", { href: "#" }, "Close"),
     );
     pane.hidden = false;
@@ -182,7 +304,8 @@ function switchTab(tab) {
   state.tab = tab;
   state.selected = 0;
   state.known = null;
-  for (const button of document.querySelectorAll("#tabs button")) button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+  for (const button of document.querySelectorAll("#tabs button"))
+    button.setAttribute("aria-selected", String(button.dataset.tab === tab));
   say("");
   load().catch((error) => say(error.message));
 }
@@ -191,7 +314,13 @@ document.addEventListener("keydown", (event) => {
   const typing = ["TEXTAREA", "INPUT"].includes(document.activeElement?.tagName ?? "");
   if (event.key === "Escape" && typing) return document.activeElement.blur();
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-  const actions = { j: () => select(state.selected + 1), k: () => select(state.selected - 1), a: () => approve(state.selected), r: () => reject(state.selected), e: () => document.querySelectorAll(".item")[state.selected]?.querySelector("textarea")?.focus() };
+  const actions = {
+    j: () => select(state.selected + 1),
+    k: () => select(state.selected - 1),
+    a: () => approve(state.selected),
+    r: () => reject(state.selected),
+    e: () => document.querySelectorAll(".item")[state.selected]?.querySelector("textarea")?.focus(),
+  };
   const action = actions[event.key];
   if (action) {
     event.preventDefault();
@@ -199,7 +328,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => switchTab(button.dataset.tab));
+for (const button of document.querySelectorAll("#tabs button"))
+  button.addEventListener("click", () => switchTab(button.dataset.tab));
 window.addEventListener("hashchange", route);
 route();
 load().catch((error) => say(error.message));

@@ -1,33 +1,33 @@
 import { createServer, type Server } from "node:http";
-import { Queue } from "bullmq";
-import type { Express } from "express";
 import {
-  DRAFTS_QUEUE,
-  MAINTENANCE_QUEUE,
+  type Config,
   createDatabase,
   createEventsQueue,
   createProducerConnection,
-  loadSources,
-  redisKey,
-  type Config,
+  DRAFTS_QUEUE,
   type DraftJob,
   type Logger,
+  loadSources,
+  MAINTENANCE_QUEUE,
   type PrismaClient,
+  redisKey,
 } from "@aiops/shared";
+import { Queue } from "bullmq";
+import type { Express } from "express";
 import { adminRouter } from "./admin/admin-router.js";
 import { adminAuth } from "./admin/auth.js";
-import { DraftDesk } from "./admin/draft-desk.js";
 import { AuthFailureLimiter } from "./admin/auth-limiter.js";
+import { DraftDesk } from "./admin/draft-desk.js";
 import { createApp } from "./app.js";
 import { healthRouter } from "./http/health.js";
 import { metricsRouter } from "./http/metrics-route.js";
 import { EventProducer } from "./ingress/event-producer.js";
 import { Ingress } from "./ingress/ingress.js";
 import { metaHandshakeRouter } from "./ingress/meta-handshake.js";
-import { slackInteractionsRouter } from "./slack/interactions.js";
 import { webhookHttpHandler } from "./ingress/webhook-http.js";
 import { IngressMetrics } from "./metrics.js";
-import { eventCountsQuery, registerQueueMetrics, type EventCount } from "./queue-metrics.js";
+import { type EventCount, eventCountsQuery, registerQueueMetrics } from "./queue-metrics.js";
+import { slackInteractionsRouter } from "./slack/interactions.js";
 
 export interface Api {
   app: Express;
@@ -96,7 +96,16 @@ export function createApi(config: Config, options: ApiOptions): Api {
       metricsRouter(metrics.registry, [auth]),
       metaHandshakeRouter(config.META_VERIFY_TOKEN),
       slackInteractionsRouter({ config, drafts, logger: logger.child({ component: "slack-interactions" }) }),
-      adminRouter({ config, db, queue, drafts, draftsQueue, otherQueues: [maintenance], logger: logger.child({ component: "admin" }), auth }),
+      adminRouter({
+        config,
+        db,
+        queue,
+        drafts,
+        draftsQueue,
+        otherQueues: [maintenance],
+        logger: logger.child({ component: "admin" }),
+        auth,
+      }),
     ],
     logger,
     { trustProxy: config.TRUST_PROXY },

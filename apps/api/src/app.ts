@@ -1,5 +1,5 @@
-import express, { type Express, type Router } from "express";
 import type { Logger } from "@aiops/shared";
+import express, { type Express, type Router } from "express";
 import { errorHandler, notFound } from "./http/error-handler.js";
 
 export interface AppOptions {

@@ -1,3 +1,3 @@
 // What other packages (end-to-end tests, benchmarks) use of the API.
-export { createApi, type Api, type ApiOptions } from "./api.js";
+export { type Api, type ApiOptions, createApi } from "./api.js";
 export { IngressMetrics } from "./metrics.js";

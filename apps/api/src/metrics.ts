@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Registry } from "prom-client";
 
 /** The ingress's counters; the registry is exposed at /metrics. */
 export class IngressMetrics {

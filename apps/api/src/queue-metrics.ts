@@ -1,6 +1,6 @@
+import type { Logger, PrismaClient } from "@aiops/shared";
 import type { Queue } from "bullmq";
 import { Gauge, type Registry } from "prom-client";
-import type { Logger, PrismaClient } from "@aiops/shared";
 
 const JOB_STATES = ["waiting", "active", "delayed", "prioritized", "paused", "failed", "completed"] as const;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { TEST_SECRETS } from "@aiops/shared/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_SECRETS } from "@aiops/shared/testing";
-import { startApi, type Harness } from "./harness.js";
+import { type Harness, startApi } from "./harness.js";
 
 /** A lead delivery with any body bytes, correctly signed, so only the body itself is at fault. */
 function signedLead(body: Buffer | string, contentType = "application/json") {
@@ -25,6 +25,7 @@ function signedLead(body: Buffer | string, contentType = "application/json") {
 }
 
 import { createHmac } from "node:crypto";
+
 function signRaw(id: string, date: Date, body: Buffer): string {
   const key = Buffer.from(TEST_SECRETS.LEAD_WEBHOOK_SECRET.slice("whsec_".length), "base64");
   const ts = `${Math.floor(date.getTime() / 1000)}`;
@@ -80,7 +81,9 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     const gzip = signedLead('{"email":"a@example.com","name":"A"}');
     await expectRefused(gzip.body, { ...gzip.headers, "content-encoding": "gzip" }, 415, "unsupported_media_type");
     const identity = signedLead('{"email":"a@example.com","name":"A"}');
-    expect((await h.post("new-lead", identity.body, { ...identity.headers, "content-encoding": "Identity" })).status).toBe(202);
+    expect(
+      (await h.post("new-lead", identity.body, { ...identity.headers, "content-encoding": "Identity" })).status,
+    ).toBe(202);
   });
 
   it("an unknown source", async () => {
@@ -140,7 +143,11 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
   });
 
   it("invalid UTF-8", async () => {
-    const bytes = Buffer.concat([Buffer.from('{"email":"a@example.com","name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"email":"a@example.com","name":"'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}'),
+    ]);
     const { body, headers } = signedLead(bytes);
     await expectRefused(body, headers, 400, "invalid_json");
   });

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
 import { testEnv } from "@aiops/shared/testing";
+import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -41,9 +41,14 @@ describe("a malformed secret stops the process at start", () => {
     const file = join(dir, "sources.json");
     writeFileSync(
       file,
-      JSON.stringify({ sources: [{ name: "forms", scheme: "standard-webhooks", secretVariable: "FORMS_SECRET", type: "lead" }] }),
+      JSON.stringify({
+        sources: [{ name: "forms", scheme: "standard-webhooks", secretVariable: "FORMS_SECRET", type: "lead" }],
+      }),
     );
-    const { code, stderr } = await run("apps/api/src/main.ts", { SOURCES_FILE: file, FORMS_SECRET: `whsec_${Buffer.from("too short").toString("base64")}` });
+    const { code, stderr } = await run("apps/api/src/main.ts", {
+      SOURCES_FILE: file,
+      FORMS_SECRET: `whsec_${Buffer.from("too short").toString("base64")}`,
+    });
     expect(code).toBe(78);
     expect(stderr).toMatch(/^Invalid configuration: FORMS_SECRET: must decode to at least 24 bytes[^\n]*\n$/);
   });

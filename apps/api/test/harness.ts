@@ -1,8 +1,8 @@
+import { createLogger, EVENTS_QUEUE, type EventJob, parseConfig } from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createLogger, EVENTS_QUEUE, parseConfig, type EventJob } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
-import { createApi, type Api } from "../src/api.js";
+import { type Api, createApi } from "../src/api.js";
 import { IngressMetrics } from "../src/metrics.js";
 
 export interface Harness {

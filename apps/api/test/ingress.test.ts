@@ -1,17 +1,18 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { eventRecordId } from "@aiops/shared";
+import { TEST_SECRETS } from "@aiops/shared/testing";
 import { sign as octokitSign } from "@octokit/webhooks-methods";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventRecordId } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
-import { startApi, type Harness } from "./harness.js";
+import { type Harness, startApi } from "./harness.js";
 
 const stripe = new Stripe("sk_test_unused");
 /** The secrets the factories below sign with; a test may swap one for a wrong one. */
 const S: Record<keyof typeof TEST_SECRETS, string> = { ...TEST_SECRETS };
 const json = { "content-type": "application/json" };
-const hmac = (key: string, data: string, encoding: "hex" | "base64") => createHmac("sha256", key).update(data).digest(encoding);
+const hmac = (key: string, data: string, encoding: "hex" | "base64") =>
+  createHmac("sha256", key).update(data).digest(encoding);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A signed delivery per source, each signed by the provider's SDK or its documented algorithm. */
@@ -23,22 +24,56 @@ interface Delivery {
   type: string;
 }
 
-function stripeDelivery(type = "payment_intent.succeeded", id = `evt_${randomUUID()}`, timestamp = nowSeconds()): Delivery {
-  const body = JSON.stringify({ id, object: "event", type, created: timestamp, data: { object: { id: "pi_1", amount: 100, currency: "usd" } } });
-  const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: S.STRIPE_WEBHOOK_SECRET, timestamp });
-  return { source: "payment", body, headers: { ...json, "stripe-signature": signature }, providerEventId: id, type: "payment" };
+function stripeDelivery(
+  type = "payment_intent.succeeded",
+  id = `evt_${randomUUID()}`,
+  timestamp = nowSeconds(),
+): Delivery {
+  const body = JSON.stringify({
+    id,
+    object: "event",
+    type,
+    created: timestamp,
+    data: { object: { id: "pi_1", amount: 100, currency: "usd" } },
+  });
+  const signature = stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: S.STRIPE_WEBHOOK_SECRET,
+    timestamp,
+  });
+  return {
+    source: "payment",
+    body,
+    headers: { ...json, "stripe-signature": signature },
+    providerEventId: id,
+    type: "payment",
+  };
 }
 
 function leadDelivery(id = `msg_${randomUUID()}`, date = new Date(), secret: string = S.LEAD_WEBHOOK_SECRET): Delivery {
-  const body = JSON.stringify({ email: "ada@example.com", name: "Ada Lovelace", company: "Analytical Engines", utm: { source: "ads" } });
+  const body = JSON.stringify({
+    email: "ada@example.com",
+    name: "Ada Lovelace",
+    company: "Analytical Engines",
+    utm: { source: "ads" },
+  });
   const signature = new Webhook(secret).sign(id, date, body);
-  const headers = { ...json, "webhook-id": id, "webhook-timestamp": `${Math.floor(date.getTime() / 1000)}`, "webhook-signature": signature };
+  const headers = {
+    ...json,
+    "webhook-id": id,
+    "webhook-timestamp": `${Math.floor(date.getTime() / 1000)}`,
+    "webhook-signature": signature,
+  };
   return { source: "new-lead", body, headers, providerEventId: id, type: "lead" };
 }
 
 function zendeskDelivery(timestamp = new Date()): Delivery {
   const id = randomUUID();
-  const body = JSON.stringify({ type: "zen:event-type:ticket.created", id, detail: { id: "4711", subject: "Help", description: "It broke" } });
+  const body = JSON.stringify({
+    type: "zen:event-type:ticket.created",
+    id,
+    detail: { id: "4711", subject: "Help", description: "It broke" },
+  });
   const ts = timestamp.toISOString().replace(/\.\d{3}Z$/, "Z");
   const headers = {
     ...json,
@@ -50,7 +85,12 @@ function zendeskDelivery(timestamp = new Date()): Delivery {
 
 function slackDelivery(timestamp = nowSeconds()): Delivery {
   const id = `Ev${randomUUID().slice(0, 8)}`;
-  const body = JSON.stringify({ type: "event_callback", event_id: id, team_id: "T1", event: { type: "message", text: "help!", user: "U1", ts: "1.2" } });
+  const body = JSON.stringify({
+    type: "event_callback",
+    event_id: id,
+    team_id: "T1",
+    event: { type: "message", text: "help!", user: "U1", ts: "1.2" },
+  });
   const headers = {
     ...json,
     "x-slack-signature": `v0=${hmac(S.SLACK_SIGNING_SECRET, `v0:${timestamp}:${body}`, "hex")}`,
@@ -61,8 +101,17 @@ function slackDelivery(timestamp = nowSeconds()): Delivery {
 
 async function githubDelivery(): Promise<Delivery> {
   const id = randomUUID();
-  const body = JSON.stringify({ action: "opened", issue: { number: 7, title: "Crash", body: "trace", user: { login: "octocat" } }, repository: { full_name: "acme/app" } });
-  const headers = { ...json, "x-github-event": "issues", "x-github-delivery": id, "x-hub-signature-256": await octokitSign(S.GITHUB_WEBHOOK_SECRET, body) };
+  const body = JSON.stringify({
+    action: "opened",
+    issue: { number: 7, title: "Crash", body: "trace", user: { login: "octocat" } },
+    repository: { full_name: "acme/app" },
+  });
+  const headers = {
+    ...json,
+    "x-github-event": "issues",
+    "x-github-delivery": id,
+    "x-hub-signature-256": await octokitSign(S.GITHUB_WEBHOOK_SECRET, body),
+  };
   return { source: "github", body, headers, providerEventId: id, type: "ticket" };
 }
 
@@ -80,9 +129,18 @@ function shopifyDelivery(): Delivery {
 }
 
 function metaDelivery(): Delivery {
-  const body = JSON.stringify({ object: "page", entry: [{ id: "1", time: nowSeconds(), changes: [{ field: "leadgen", value: { leadgen_id: randomUUID() } }] }] });
+  const body = JSON.stringify({
+    object: "page",
+    entry: [{ id: "1", time: nowSeconds(), changes: [{ field: "leadgen", value: { leadgen_id: randomUUID() } }] }],
+  });
   const headers = { ...json, "x-hub-signature-256": `sha256=${hmac(S.META_APP_SECRET, body, "hex")}` };
-  return { source: "meta", body, headers, providerEventId: createHash("sha256").update(body).digest("hex"), type: "lead" };
+  return {
+    source: "meta",
+    body,
+    headers,
+    providerEventId: createHash("sha256").update(body).digest("hex"),
+    type: "lead",
+  };
 }
 
 const deliveries: Record<string, () => Delivery | Promise<Delivery>> = {
@@ -97,7 +155,10 @@ const deliveries: Record<string, () => Delivery | Promise<Delivery>> = {
 
 async function signedWithWrongSecrets(make: () => Delivery | Promise<Delivery>): Promise<Delivery> {
   for (const key of Object.keys(S) as Array<keyof typeof S>)
-    S[key] = key === "LEAD_WEBHOOK_SECRET" ? `whsec_${Buffer.from("a-wrong-secret-of-32-bytes-length").toString("base64")}` : `wrong-${key}`;
+    S[key] =
+      key === "LEAD_WEBHOOK_SECRET"
+        ? `whsec_${Buffer.from("a-wrong-secret-of-32-bytes-length").toString("base64")}`
+        : `wrong-${key}`;
   try {
     return await make();
   } finally {
@@ -107,7 +168,9 @@ async function signedWithWrongSecrets(make: () => Delivery | Promise<Delivery>):
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startApi({ SLACK_SIGNING_SECRET: `old-slack-signing-secret-rotated-out,${TEST_SECRETS.SLACK_SIGNING_SECRET}` });
+  h = await startApi({
+    SLACK_SIGNING_SECRET: `old-slack-signing-secret-rotated-out,${TEST_SECRETS.SLACK_SIGNING_SECRET}`,
+  });
 });
 afterAll(async () => h.close());
 
@@ -125,19 +188,35 @@ describe.each(Object.keys(deliveries))("source %s", (source) => {
     expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
     const jobs = await jobsFor(id);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ source, providerEventId: delivery.providerEventId, type: delivery.type, payload: JSON.parse(delivery.body) });
+    expect(jobs[0]).toMatchObject({
+      source,
+      providerEventId: delivery.providerEventId,
+      type: delivery.type,
+      payload: JSON.parse(delivery.body),
+    });
   });
 
   it("refuses a tampered body, a missing signature and a wrong secret, queueing nothing", async () => {
     const delivery = await deliveries[source]!();
     const tampered = delivery.body.replace(/}$/, ',"extra":1}');
     const signatureHeaders = Object.keys(delivery.headers).filter((name) => /signature|hmac/.test(name));
-    const unsigned = Object.fromEntries(Object.entries(delivery.headers).filter(([name]) => !signatureHeaders.includes(name)));
+    const unsigned = Object.fromEntries(
+      Object.entries(delivery.headers).filter(([name]) => !signatureHeaders.includes(name)),
+    );
     const wrong = await signedWithWrongSecrets(deliveries[source]!);
 
-    expect(await h.post(source, tampered, delivery.headers)).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
-    expect(await h.post(source, delivery.body, unsigned)).toMatchObject({ status: 401, body: { error: "missing_signature" } });
-    expect(await h.post(source, wrong.body, wrong.headers)).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
+    expect(await h.post(source, tampered, delivery.headers)).toMatchObject({
+      status: 401,
+      body: { error: "invalid_signature" },
+    });
+    expect(await h.post(source, delivery.body, unsigned)).toMatchObject({
+      status: 401,
+      body: { error: "missing_signature" },
+    });
+    expect(await h.post(source, wrong.body, wrong.headers)).toMatchObject({
+      status: 401,
+      body: { error: "invalid_signature" },
+    });
     expect(await jobsFor(eventRecordId(source, delivery.providerEventId))).toHaveLength(0);
     expect(await jobsFor(eventRecordId(source, wrong.providerEventId))).toHaveLength(0);
   });
@@ -165,7 +244,11 @@ describe("secrets", () => {
   it("accepts either secret while a rotation is under way", async () => {
     const body = JSON.stringify({ type: "event_callback", event_id: `Ev${randomUUID()}`, event: { type: "message" } });
     const ts = `${nowSeconds()}`;
-    const signedWith = (secret: string) => ({ ...json, "x-slack-signature": `v0=${hmac(secret, `v0:${ts}:${body}`, "hex")}`, "x-slack-request-timestamp": ts });
+    const signedWith = (secret: string) => ({
+      ...json,
+      "x-slack-signature": `v0=${hmac(secret, `v0:${ts}:${body}`, "hex")}`,
+      "x-slack-request-timestamp": ts,
+    });
     expect((await h.post("slack", body, signedWith("old-slack-signing-secret-rotated-out"))).status).toBe(202);
     expect((await h.post("slack", body, signedWith(TEST_SECRETS.SLACK_SIGNING_SECRET))).status).toBe(200);
     expect((await h.post("slack", body, signedWith("never-configured"))).status).toBe(401);
@@ -175,7 +258,10 @@ describe("secrets", () => {
     const other = await startApi({ GITHUB_WEBHOOK_SECRET: "" });
     try {
       const delivery = await githubDelivery();
-      expect(await other.post("github", delivery.body, delivery.headers)).toMatchObject({ status: 401, body: { error: "source_not_configured" } });
+      expect(await other.post("github", delivery.body, delivery.headers)).toMatchObject({
+        status: 401,
+        body: { error: "source_not_configured" },
+      });
       expect(await other.jobs()).toHaveLength(0);
     } finally {
       await other.close();
@@ -185,16 +271,29 @@ describe("secrets", () => {
 
 describe("provider handshakes and event types", () => {
   it("answers Slack's url_verification with its challenge and queues nothing", async () => {
-    const body = JSON.stringify({ type: "url_verification", token: "x", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+    const body = JSON.stringify({
+      type: "url_verification",
+      token: "x",
+      challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+    });
     const ts = `${nowSeconds()}`;
-    const headers = { ...json, "x-slack-signature": `v0=${hmac(S.SLACK_SIGNING_SECRET, `v0:${ts}:${body}`, "hex")}`, "x-slack-request-timestamp": ts };
+    const headers = {
+      ...json,
+      "x-slack-signature": `v0=${hmac(S.SLACK_SIGNING_SECRET, `v0:${ts}:${body}`, "hex")}`,
+      "x-slack-request-timestamp": ts,
+    };
     const before = (await h.jobs()).length;
-    expect(await h.post("slack", body, headers)).toEqual({ status: 200, body: { challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" } });
+    expect(await h.post("slack", body, headers)).toEqual({
+      status: 200,
+      body: { challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" },
+    });
     expect((await h.jobs()).length).toBe(before);
   });
 
   it("answers Meta's hub.challenge only with the right verify token", async () => {
-    const ok = await fetch(`${h.url}/webhook/meta?hub.mode=subscribe&hub.verify_token=${TEST_SECRETS.META_VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const ok = await fetch(
+      `${h.url}/webhook/meta?hub.mode=subscribe&hub.verify_token=${TEST_SECRETS.META_VERIFY_TOKEN}&hub.challenge=1158201444`,
+    );
     expect([ok.status, await ok.text()]).toEqual([200, "1158201444"]);
     const bad = await fetch(`${h.url}/webhook/meta?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444`);
     expect(bad.status).toBe(403);
@@ -211,7 +310,12 @@ describe("provider handshakes and event types", () => {
     const id = `msg_${randomUUID()}`;
     const body = JSON.stringify({ name: "No Email" });
     const date = new Date();
-    const headers = { ...json, "webhook-id": id, "webhook-timestamp": `${Math.floor(date.getTime() / 1000)}`, "webhook-signature": new Webhook(TEST_SECRETS.LEAD_WEBHOOK_SECRET).sign(id, date, body) };
+    const headers = {
+      ...json,
+      "webhook-id": id,
+      "webhook-timestamp": `${Math.floor(date.getTime() / 1000)}`,
+      "webhook-signature": new Webhook(TEST_SECRETS.LEAD_WEBHOOK_SECRET).sign(id, date, body),
+    };
     const answer = await h.post("new-lead", body, headers);
     expect(answer).toMatchObject({ status: 400, body: { error: "invalid_payload", details: [{ path: "email" }] } });
   });

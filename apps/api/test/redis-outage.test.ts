@@ -1,13 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChildProcess, spawn } from "node:child_process";
 import { leadSource, signedRequest } from "@aiops/shared";
 import { freePort, TEST_SECRETS } from "@aiops/shared/testing";
-import { startApi, type Harness } from "./harness.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startApi } from "./harness.js";
 
 /** A Redis of the test's own, so stopping it leaves the machine's Redis alone. */
 function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn("redis-server", ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      "redis-server",
+      ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     child.on("error", reject);
     child.stdout!.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("Ready to accept connections")) resolve(child);

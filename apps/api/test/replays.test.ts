@@ -5,13 +5,13 @@ import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bodyClaimKey, bodyDigest, eventRecordId, parseConfig } from "@aiops/shared";
+import { TEST_SECRETS } from "@aiops/shared/testing";
 import { sign as octokitSign } from "@octokit/webhooks-methods";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bodyClaimKey, bodyDigest, eventRecordId, parseConfig } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
-import { startApi, type Harness } from "./harness.js";
+import { type Harness, startApi } from "./harness.js";
 
 const json = { "content-type": "application/json" };
 const CUSTOM_SECRET = "acme-hub-signature-secret-for-tests";
@@ -22,7 +22,13 @@ writeFileSync(
   JSON.stringify({
     sources: [
       // The id comes from a header the scheme does not sign: replays must be caught by body.
-      { name: "acme", scheme: "hub-signature-256", secretVariable: "ACME_SECRET", eventId: { header: "X-Acme-Delivery" }, type: "ticket" },
+      {
+        name: "acme",
+        scheme: "hub-signature-256",
+        secretVariable: "ACME_SECRET",
+        eventId: { header: "X-Acme-Delivery" },
+        type: "ticket",
+      },
     ],
   }),
 );
@@ -37,7 +43,12 @@ const ids = async () => new Set((await h.jobs()).map((job) => job.id));
 
 async function github(body: string, delivery: string, event = "issues") {
   const signature = await octokitSign(TEST_SECRETS.GITHUB_WEBHOOK_SECRET, body);
-  return h.post("github", body, { ...json, "x-github-event": event, "x-github-delivery": delivery, "x-hub-signature-256": signature });
+  return h.post("github", body, {
+    ...json,
+    "x-github-event": event,
+    "x-github-delivery": delivery,
+    "x-hub-signature-256": signature,
+  });
 }
 
 function shopify(body: string, headers: Record<string, string>) {
@@ -46,8 +57,18 @@ function shopify(body: string, headers: Record<string, string>) {
 }
 
 const issueBody = () =>
-  JSON.stringify({ action: "opened", issue: { number: 7, title: `Crash ${randomUUID()}`, body: "trace", user: { login: "octocat" } }, repository: { full_name: "acme/app" } });
-const orderBody = () => JSON.stringify({ id: Math.floor(Math.random() * 1e12), email: "bob@example.com", total_price: "10.00", currency: "EUR" });
+  JSON.stringify({
+    action: "opened",
+    issue: { number: 7, title: `Crash ${randomUUID()}`, body: "trace", user: { login: "octocat" } },
+    repository: { full_name: "acme/app" },
+  });
+const orderBody = () =>
+  JSON.stringify({
+    id: Math.floor(Math.random() * 1e12),
+    email: "bob@example.com",
+    total_price: "10.00",
+    currency: "EUR",
+  });
 
 describe("github: X-GitHub-Delivery and X-GitHub-Event are not signed", () => {
   it("answers a replay under a fresh delivery id as a duplicate of the first event, queued once", async () => {
@@ -86,9 +107,12 @@ describe("github: X-GitHub-Delivery and X-GitHub-Event are not signed", () => {
     const accepted = answers.filter((answer) => answer.status === 202);
     expect(accepted).toHaveLength(1);
     const firstId = accepted[0]!.body.id as string;
-    for (const answer of answers.filter((a) => a.status !== 202)) expect(answer).toEqual({ status: 200, body: { id: firstId, duplicate: true } });
+    for (const answer of answers.filter((a) => a.status !== 202))
+      expect(answer).toEqual({ status: 200, body: { id: firstId, duplicate: true } });
     const queued = await ids();
-    expect(deliveries.map((delivery) => eventRecordId("github", delivery)).filter((id) => queued.has(id))).toEqual([firstId]);
+    expect(deliveries.map((delivery) => eventRecordId("github", delivery)).filter((id) => queued.has(id))).toEqual([
+      firstId,
+    ]);
   });
 
   it("never answers duplicate while the first delivery of the body is not queued", async () => {
@@ -99,7 +123,12 @@ describe("github: X-GitHub-Delivery and X-GitHub-Event are not signed", () => {
     const redis = new Redis(config.REDIS_URL);
     try {
       const inFlight = eventRecordId("github", randomUUID());
-      await redis.set(bodyClaimKey(config, "github", bodyDigest(Buffer.from(body))), `pending:${inFlight}`, "PX", 60_000);
+      await redis.set(
+        bodyClaimKey(config, "github", bodyDigest(Buffer.from(body))),
+        `pending:${inFlight}`,
+        "PX",
+        60_000,
+      );
       const delivery = randomUUID();
       expect(await github(body, delivery)).toMatchObject({ status: 503, body: { error: "queue_unavailable" } });
       const queued = await ids();
@@ -115,12 +144,18 @@ describe("shopify: X-Shopify-Event-Id, X-Shopify-Webhook-Id and X-Shopify-Topic 
     const body = orderBody();
     const event = randomUUID();
     const id = eventRecordId("shopify", event);
-    const headers = { "x-shopify-topic": "orders/create", "x-shopify-event-id": event, "x-shopify-webhook-id": randomUUID() };
+    const headers = {
+      "x-shopify-topic": "orders/create",
+      "x-shopify-event-id": event,
+      "x-shopify-webhook-id": randomUUID(),
+    };
     expect(await shopify(body, headers)).toEqual({ status: 202, body: { id, duplicate: false } });
     expect(await shopify(body, headers)).toEqual({ status: 200, body: { id, duplicate: true } });
     const fresh = { ...headers, "x-shopify-event-id": randomUUID(), "x-shopify-webhook-id": randomUUID() };
     expect(await shopify(body, fresh)).toEqual({ status: 200, body: { id, duplicate: true } });
-    expect(await shopify(body, { ...fresh, "x-shopify-event-id": randomUUID(), "x-shopify-topic": "orders/paid" })).toEqual({
+    expect(
+      await shopify(body, { ...fresh, "x-shopify-event-id": randomUUID(), "x-shopify-topic": "orders/paid" }),
+    ).toEqual({
       status: 200,
       body: { id, duplicate: true },
     });
@@ -148,7 +183,14 @@ describe("a sources-file source whose event id header is not signed", () => {
     expect(await h.post("acme", body, headers(first))).toEqual({ status: 202, body: { id, duplicate: false } });
     expect(await h.post("acme", body, headers(randomUUID()))).toEqual({ status: 200, body: { id, duplicate: true } });
     expect(await h.post("acme", body, headers(first))).toEqual({ status: 200, body: { id, duplicate: true } });
-    expect((await h.jobs()).filter((job) => job.source === "acme" && (job.payload as { subject?: string }).subject === "Printer on fire" && JSON.stringify(job.payload) === body)).toHaveLength(1);
+    expect(
+      (await h.jobs()).filter(
+        (job) =>
+          job.source === "acme" &&
+          (job.payload as { subject?: string }).subject === "Printer on fire" &&
+          JSON.stringify(job.payload) === body,
+      ),
+    ).toHaveLength(1);
   });
 });
 

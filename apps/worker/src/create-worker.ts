@@ -1,14 +1,14 @@
 import {
+  type DraftChannel as ChannelName,
+  type Config,
   createDatabase,
   createWorkerConnection,
   DRAFTS_QUEUE,
-  redisKey,
-  sqlFor,
-  type Config,
-  type DraftChannel as ChannelName,
   type DraftJob,
   type PrismaClient,
   type RedisClient,
+  redisKey,
+  sqlFor,
 } from "@aiops/shared";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
@@ -22,6 +22,7 @@ import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
 import { request } from "./connectors/http-client.js";
 import { enabledConnectors, writeBackApis } from "./connectors/registry.js";
+import { Crm } from "./crm/crm.js";
 import type { DraftChannel } from "./drafts/channels/channel.js";
 import { EmailChannel } from "./drafts/channels/email-channel.js";
 import { GitHubReplyChannel } from "./drafts/channels/github-channel.js";
@@ -29,11 +30,10 @@ import { SlackReplyChannel } from "./drafts/channels/slack-channel.js";
 import { ZendeskReplyChannel } from "./drafts/channels/zendesk-channel.js";
 import { DraftDispatch } from "./drafts/draft-dispatch.js";
 import { DraftSender } from "./drafts/draft-sender.js";
-import { Crm } from "./crm/crm.js";
 import { EventProcessor } from "./events/event-processor.js";
 import { FleetWorker } from "./fleet-worker.js";
-import { MetricsServer } from "./metrics-server.js";
 import { WorkerMetrics } from "./metrics.js";
+import { MetricsServer } from "./metrics-server.js";
 import { MetaGraph } from "./normalize/meta-graph.js";
 
 export interface WorkerOptions {
@@ -57,7 +57,11 @@ export interface WorkerOptions {
 function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Logger): AiProvider {
   if (!config.OPENAI_API_KEY) return new RulesProvider();
   return new OpenAiProvider(
-    openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, beforeRequest: limiter && (() => limiter.acquire()), logger: logger.child({ component: "openai" }) }),
+    openAiOptionsFrom(config, {
+      apiKey: config.OPENAI_API_KEY,
+      beforeRequest: limiter && (() => limiter.acquire()),
+      logger: logger.child({ component: "openai" }),
+    }),
   );
 }
 
@@ -65,7 +69,9 @@ function aiProvider(config: Config, limiter: RateLimiter | undefined, logger: Lo
 function draftChannels(config: Config): { channels: Partial<Record<ChannelName, DraftChannel>>; email?: EmailChannel } {
   const apis = writeBackApis(config);
   const email =
-    config.SMTP_URL && config.MAIL_FROM ? new EmailChannel({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.CONNECTOR_TIMEOUT_MS }) : undefined;
+    config.SMTP_URL && config.MAIL_FROM
+      ? new EmailChannel({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.CONNECTOR_TIMEOUT_MS })
+      : undefined;
   return {
     channels: {
       ...(apis.zendesk ? { zendesk: new ZendeskReplyChannel(apis.zendesk) } : {}),
@@ -78,7 +84,14 @@ function draftChannels(config: Config): { channels: Partial<Record<ChannelName, 
 }
 
 /** `AI_DAILY_BUDGET_USD`, told once a day through `SLACK_NOTIFY_WEBHOOK_URL` when set. */
-function dailyBudget(config: Config, limitUsd: number, db: PrismaClient, redis: RedisClient, logger: Logger, refreshMs?: number): DailyBudget {
+function dailyBudget(
+  config: Config,
+  limitUsd: number,
+  db: PrismaClient,
+  redis: RedisClient,
+  logger: Logger,
+  refreshMs?: number,
+): DailyBudget {
   const webhookUrl = config.SLACK_NOTIFY_WEBHOOK_URL;
   return new DailyBudget({
     limitUsd,
@@ -96,7 +109,12 @@ function dailyBudget(config: Config, limitUsd: number, db: PrismaClient, redis: 
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
 export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
   const logger = options.logger.child({ component: "worker" });
-  const db = options.db ?? createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
+  const db =
+    options.db ??
+    createDatabase(config.DATABASE_URL, {
+      poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5),
+      batchStatements: config.WORKER_DB_BATCH,
+    });
   const metrics = options.metrics ?? new WorkerMetrics();
   const redis: RedisClient[] = [];
   let limiter: RateLimiter | undefined;
@@ -132,7 +150,11 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     ai,
     crm: options.crm ?? new Crm(),
     connectors: options.connectors ?? enabledConnectors(config),
-    meta: new MetaGraph({ accessToken: config.META_PAGE_ACCESS_TOKEN, baseUrl: config.META_GRAPH_URL, timeoutMs: config.CONNECTOR_TIMEOUT_MS }),
+    meta: new MetaGraph({
+      accessToken: config.META_PAGE_ACCESS_TOKEN,
+      baseUrl: config.META_GRAPH_URL,
+      timeoutMs: config.CONNECTOR_TIMEOUT_MS,
+    }),
     drafts: new DraftDispatch(config, draftsQueue),
     metrics,
     logger,
@@ -141,12 +163,19 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   return new FleetWorker({
     config,
     processor,
-    drafts: { sender: new DraftSender({ db, channels, logger: logger.child({ component: "drafts" }) }), queue: draftsQueue, close: () => email?.close() },
+    drafts: {
+      sender: new DraftSender({ db, channels, logger: logger.child({ component: "drafts" }) }),
+      queue: draftsQueue,
+      close: () => email?.close(),
+    },
     connection,
     redis,
     db,
     ownsDb: !options.db,
-    metricsServer: config.WORKER_METRICS_PORT !== 0 && options.serveMetrics !== false ? new MetricsServer(metrics.registry) : undefined,
+    metricsServer:
+      config.WORKER_METRICS_PORT !== 0 && options.serveMetrics !== false
+        ? new MetricsServer(metrics.registry)
+        : undefined,
     metricsPort: config.WORKER_METRICS_PORT,
     metrics,
     slot: options.slot ?? "0",

@@ -1,10 +1,17 @@
-import { DRAFTS_QUEUE, EVENTS_QUEUE, type Config, type DraftJob, type PrismaClient, type RedisClient } from "@aiops/shared";
-import { Worker, type Job, type Queue } from "bullmq";
-import type { DraftSender } from "./drafts/draft-sender.js";
+import {
+  type Config,
+  DRAFTS_QUEUE,
+  type DraftJob,
+  EVENTS_QUEUE,
+  type PrismaClient,
+  type RedisClient,
+} from "@aiops/shared";
+import { type Job, type Queue, Worker } from "bullmq";
 import type { Logger } from "pino";
+import type { DraftSender } from "./drafts/draft-sender.js";
 import type { EventProcessor } from "./events/event-processor.js";
-import type { MetricsServer } from "./metrics-server.js";
 import type { WorkerMetrics } from "./metrics.js";
+import type { MetricsServer } from "./metrics-server.js";
 
 export interface FleetWorkerDeps {
   config: Config;
@@ -45,7 +52,11 @@ export class FleetWorker {
     if (this.deps.metricsServer) {
       const bound = await this.deps.metricsServer.bind(this.deps.metricsPort);
       this.metricsPort = bound.port;
-      if (bound.fellBack) logger.warn({ metricsPort: bound.port }, "default metrics port taken by another process: serving metrics on a free port");
+      if (bound.fellBack)
+        logger.warn(
+          { metricsPort: bound.port },
+          "default metrics port taken by another process: serving metrics on a free port",
+        );
     }
     const worker = new Worker(EVENTS_QUEUE, (job, token) => this.run(job, token), {
       connection,
@@ -64,13 +75,24 @@ export class FleetWorker {
     worker.on("failed", (job, error) => {
       // The processor records its own failures; a job failed for stalling never reached it.
       if (job && /stalled/i.test(error.message))
-        void processor.failedOutside(job.id ?? "", error.message).catch((err: unknown) => logger.error({ err }, "could not mark a stalled event"));
+        void processor
+          .failedOutside(job.id ?? "", error.message)
+          .catch((err: unknown) => logger.error({ err }, "could not mark a stalled event"));
     });
     this.worker = worker;
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped"));
     await worker.waitUntilReady();
     await this.startDraftWorker();
-    logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX, metricsPort: this.metricsPort, slot: this.deps.slot, pid: process.pid }, "worker started");
+    logger.info(
+      {
+        concurrency: config.WORKER_CONCURRENCY,
+        prefix: config.QUEUE_PREFIX,
+        metricsPort: this.metricsPort,
+        slot: this.deps.slot,
+        pid: process.pid,
+      },
+      "worker started",
+    );
   }
 
   /** Processes one job, counted per process so an operator sees that every process takes its share. */
@@ -101,7 +123,9 @@ export class FleetWorker {
     worker.on("error", (error) => logger.error({ err: error }, "drafts worker error"));
     worker.on("failed", (job, error) => {
       if (job && /stalled/i.test(error.message))
-        void drafts.sender.failedOutside(String(job.data.draftId), error.message).catch((err: unknown) => logger.error({ err }, "could not mark a stalled draft"));
+        void drafts.sender
+          .failedOutside(String(job.data.draftId), error.message)
+          .catch((err: unknown) => logger.error({ err }, "could not mark a stalled draft"));
     });
     this.draftWorker = worker;
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "drafts worker stopped"));

@@ -1,8 +1,9 @@
 // What other packages (end-to-end tests, benchmarks) use of the worker.
+
+export type { AiAnswer, AiProvider } from "./ai/provider.js";
+export { RulesProvider } from "./ai/rules-provider.js";
 export { createWorker, type WorkerOptions } from "./create-worker.js";
-export { FleetWorker } from "./fleet-worker.js";
-export { WorkerMetrics } from "./metrics.js";
 export { Crm } from "./crm/crm.js";
 export { EventStore } from "./events/event-store.js";
-export { RulesProvider } from "./ai/rules-provider.js";
-export type { AiProvider, AiAnswer } from "./ai/provider.js";
+export { FleetWorker } from "./fleet-worker.js";
+export { WorkerMetrics } from "./metrics.js";

@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import {
+  type Config,
   ConfigError,
   createDatabase,
   createLogger,
@@ -7,7 +8,6 @@ import {
   loadEnvFile,
   parseConfig,
   ShutdownManager,
-  type Config,
 } from "@aiops/shared";
 import type { Logger } from "pino";
 import { createWorker } from "./create-worker.js";
@@ -25,19 +25,35 @@ function exitOnConfigError(error: unknown): never {
 
 /** `--processes N` > 1: this process only supervises; its children run the workers. */
 async function supervise(config: Config, processes: number, logger: Logger): Promise<void> {
-  const supervisor = new Supervisor({ processes, metricsPort: config.WORKER_METRICS_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger });
+  const supervisor = new Supervisor({
+    processes,
+    metricsPort: config.WORKER_METRICS_PORT,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+  });
   // Children get SHUTDOWN_TIMEOUT_MS each; the supervisor's own deadline leaves room for them.
-  new ShutdownManager(logger, config.SHUTDOWN_TIMEOUT_MS + 5_000).register("supervisor", () => supervisor.stop()).listen();
+  new ShutdownManager(logger, config.SHUTDOWN_TIMEOUT_MS + 5_000)
+    .register("supervisor", () => supervisor.stop())
+    .listen();
   await supervisor.start().catch(exitOnConfigError);
 }
 
 async function work(config: Config, logger: Logger): Promise<void> {
   const supervised = cluster.isWorker;
   const metrics = WorkerMetrics.withDefaults();
-  const db = createDatabase(config.DATABASE_URL, { poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5), batchStatements: config.WORKER_DB_BATCH });
+  const db = createDatabase(config.DATABASE_URL, {
+    poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5),
+    batchStatements: config.WORKER_DB_BATCH,
+  });
   let worker;
   try {
-    worker = createWorker(config, { logger, db, metrics, serveMetrics: !supervised, slot: process.env.AIOPS_WORKER_SLOT ?? "0" });
+    worker = createWorker(config, {
+      logger,
+      db,
+      metrics,
+      serveMetrics: !supervised,
+      slot: process.env.AIOPS_WORKER_SLOT ?? "0",
+    });
   } catch (error) {
     exitOnConfigError(error);
   }
@@ -50,7 +66,9 @@ async function work(config: Config, logger: Logger): Promise<void> {
     .register("redis", () => maintenanceConnection.quit())
     .register("database", () => db.$disconnect())
     .listen();
-  const supervisor = supervised ? serveSupervisor({ registry: metrics.registry, shutdown: () => shutdown.shutdown("supervisor") }) : undefined;
+  const supervisor = supervised
+    ? serveSupervisor({ registry: metrics.registry, shutdown: () => shutdown.shutdown("supervisor") })
+    : undefined;
   await worker.start().catch(exitOnConfigError);
   maintenance = await startMaintenance({ config, db, connection: maintenanceConnection, logger });
   supervisor?.ready();

@@ -1,5 +1,5 @@
-import { ConfigError } from "@aiops/shared";
 import { createServer, type Server } from "node:http";
+import { ConfigError } from "@aiops/shared";
 
 /** What the endpoint serves: a prom-client Registry, or the supervisor's aggregate of its children. */
 export interface MetricsSource {
@@ -13,7 +13,9 @@ export const DEFAULT_METRICS_PORT = 9464;
 /** WORKER_METRICS_PORT was set to a port another process holds. */
 export class MetricsPortInUseError extends ConfigError {
   constructor(port: number) {
-    super(`WORKER_METRICS_PORT=${port} is already in use on this host: choose another port, 0 to switch metrics off, or leave it unset to take a free one`);
+    super(
+      `WORKER_METRICS_PORT=${port} is already in use on this host: choose another port, 0 to switch metrics off, or leave it unset to take a free one`,
+    );
   }
 }
 

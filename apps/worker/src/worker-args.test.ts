@@ -14,7 +14,9 @@ describe("workerProcesses", () => {
 
   it("refuses a bad count or an unknown option with a message naming it", () => {
     expect(() => workerProcesses(["--processes", "0"], config())).toThrow(ConfigError);
-    expect(() => workerProcesses(["--processes"], config())).toThrow(/--processes must be a whole number from 1 to 64, got nothing/);
+    expect(() => workerProcesses(["--processes"], config())).toThrow(
+      /--processes must be a whole number from 1 to 64, got nothing/,
+    );
     expect(() => workerProcesses(["--procs", "2"], config())).toThrow(/unknown option --procs/);
     expect(() => config({ WORKER_PROCESSES: "0" })).toThrow(/WORKER_PROCESSES/);
   });

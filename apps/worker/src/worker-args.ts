@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from "@aiops/shared";
+import { type Config, ConfigError } from "@aiops/shared";
 import { z } from "zod";
 
 const processes = z.coerce.number().int().min(1).max(64);
@@ -15,7 +15,8 @@ export function workerProcesses(argv: string[], config: Config): number {
     if (flag !== "--processes") throw new ConfigError(`unknown option ${arg}: the worker takes --processes N`);
     const value = inline ?? argv[++i];
     const parsed = processes.safeParse(value);
-    if (!parsed.success) throw new ConfigError(`--processes must be a whole number from 1 to 64, got ${value ?? "nothing"}`);
+    if (!parsed.success)
+      throw new ConfigError(`--processes must be a whole number from 1 to 64, got ${value ?? "nothing"}`);
     count = parsed.data;
   }
   return count;

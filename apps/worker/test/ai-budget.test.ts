@@ -1,11 +1,11 @@
-import { createDatabase, redisKey, sqlFor, type PrismaClient } from "@aiops/shared";
+import { createDatabase, type PrismaClient, redisKey, sqlFor } from "@aiops/shared";
 import { testConfig } from "@aiops/shared/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DailyBudget } from "../src/ai/daily-budget.js";
 import { FakeOpenAiServer, FakeSlackWebhook } from "../src/testing/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 // AI_DAILY_BUDGET_USD, end to end through two workers of one fleet.
 const fake = new FakeOpenAiServer();
@@ -53,7 +53,9 @@ afterAll(async () => {
 });
 
 async function lead(h: Harness) {
-  const event = await h.enqueue(sampleEvent("new-lead", undefined, (body) => (body.message = `We want 40 seats ${Math.random()}`)));
+  const event = await h.enqueue(
+    sampleEvent("new-lead", undefined, (body) => (body.message = `We want 40 seats ${Math.random()}`)),
+  );
   expect((await h.waitFor(event.id)).status).toBe("completed");
   return h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } });
 }
@@ -75,16 +77,25 @@ describe("the daily AI budget", () => {
       // Nobody else spent: two answers, then the cap.
       expect(capped).toBe(2);
     }
-    for (const step of steps.slice(0, capped)) expect(step).toMatchObject({ provider: "openai", model: "gpt-4o-mini", note: null });
+    for (const step of steps.slice(0, capped))
+      expect(step).toMatchObject({ provider: "openai", model: "gpt-4o-mini", note: null });
     for (const step of steps.slice(capped)) {
-      expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", note: "daily AI budget reached", promptTokens: 0 });
+      expect(step).toMatchObject({
+        status: "succeeded",
+        provider: "offline-rules",
+        note: "daily AI budget reached",
+        promptTokens: 0,
+      });
       expect(Number(step.costUsd)).toBe(0);
     }
     // After the cap the model saw nothing more.
-    expect(new Set(requests.slice(Math.max(0, capped - 1)))).toEqual(new Set([capped === 0 ? 0 : requests[capped - 1]]));
+    expect(new Set(requests.slice(Math.max(0, capped - 1)))).toEqual(
+      new Set([capped === 0 ? 0 : requests[capped - 1]]),
+    );
     expect(fake.requests).toHaveLength(capped);
 
-    const fallbacks = async (h: Harness) => (await h.metrics.aiBudgetFallbacks.get()).values.reduce((sum, value) => sum + value.value, 0);
+    const fallbacks = async (h: Harness) =>
+      (await h.metrics.aiBudgetFallbacks.get()).values.reduce((sum, value) => sum + value.value, 0);
     expect((await fallbacks(first)) + (await fallbacks(second))).toBe(6 - capped);
     // The fleet told Slack once, whichever worker saw the cap first.
     await expect.poll(() => slack.messages.filter((text) => text.includes("AI budget reached")).length).toBe(1);
@@ -115,7 +126,13 @@ describe("the daily AI budget", () => {
 });
 
 describe("DailyBudget, against the real stores", () => {
-  function budget(limitUsd: number, now: () => Date, notify: (text: string) => Promise<void>, redis: Redis, prefix: string) {
+  function budget(
+    limitUsd: number,
+    now: () => Date,
+    notify: (text: string) => Promise<void>,
+    redis: Redis,
+    prefix: string,
+  ) {
     return new DailyBudget({
       limitUsd,
       sql: sqlFor(db),
@@ -134,7 +151,13 @@ describe("DailyBudget, against the real stores", () => {
       let now = new Date();
       const told: string[] = [];
       const spent = await spentTodayUsd();
-      const b = budget(spent + 1, () => now, async (text) => void told.push(text), redis, `budget-${Math.random()}`);
+      const b = budget(
+        spent + 1,
+        () => now,
+        async (text) => void told.push(text),
+        redis,
+        `budget-${Math.random()}`,
+      );
       expect(await b.reached()).toBe(false);
       b.record(0.6);
       expect(await b.reached()).toBe(false);

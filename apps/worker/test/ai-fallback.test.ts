@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeOpenAiServer } from "../src/testing/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 // OPENAI_FALLBACK_MODEL: the primary model is down, the fallback answers.
 const fake = new FakeOpenAiServer();
@@ -32,11 +32,15 @@ describe("the fallback model", () => {
     fake.byModel.set("gpt-4o-mini", { kind: "error", status: 500 });
     try {
       const start = fake.requests.length;
-      const event = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+      const event = await h.enqueue(
+        sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+      );
       expect((await h.waitFor(event.id)).status).toBe("completed");
       // One try and two retries of the primary, then the fallback, in the same job attempt.
       expect(models(start)).toEqual(["gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4.1-mini"]);
-      const step = await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.ticket" } } });
+      const step = await h.db.stepResult.findUniqueOrThrow({
+        where: { eventId_name: { eventId: event.id, name: "ai.ticket" } },
+      });
       expect(step).toMatchObject({ status: "succeeded", provider: "openai", model: "gpt-4.1-mini", attempts: 4 });
       expect(Number(step.costUsd)).toBeCloseTo((120 * 0.4 + 40 * 1.6) / 1e6, 8);
       expect((await h.db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).attempts).toBe(1);
@@ -49,7 +53,9 @@ describe("the fallback model", () => {
     fake.byModel.set("gpt-4o-mini", { kind: "error", status: 400 });
     try {
       const start = fake.requests.length;
-      const event = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+      const event = await h.enqueue(
+        sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+      );
       expect((await h.waitFor(event.id)).status).toBe("failed");
       expect(models(start)).toEqual(["gpt-4o-mini"]);
     } finally {
@@ -58,9 +64,11 @@ describe("the fallback model", () => {
   });
 
   it("is not asked when the primary's answer does not fit the schema", async () => {
-    fake.then({ kind: "content", content: "nope" }, { kind: "content", content: "still nope" });
+    fake.respondWith({ kind: "content", content: "nope" }, { kind: "content", content: "still nope" });
     const start = fake.requests.length;
-    const event = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+    const event = await h.enqueue(
+      sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+    );
     expect((await h.waitFor(event.id)).status).toBe("failed");
     expect(models(start)).toEqual(["gpt-4o-mini", "gpt-4o-mini"]);
   });
@@ -69,7 +77,9 @@ describe("the fallback model", () => {
     fake.byModel.set("gpt-4o-mini", { kind: "error", status: 429 });
     try {
       const start = fake.requests.length;
-      const event = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+      const event = await h.enqueue(
+        sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+      );
       await h.waitFor(event.id, ["failed"], 15_000);
       expect(new Set(models(start))).toEqual(new Set(["gpt-4o-mini"]));
     } finally {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeHubSpotServer, FakeOpenAiServer } from "../src/testing/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 // A downstream that answers 429 with a `retry-after` longer than its step waits out: the
 // event is put back until then (BullMQ's delayed set), not retried on the queue's backoff.
@@ -31,7 +31,8 @@ beforeEach(() => {
   hubspot.failures.length = 0;
 });
 
-const uniqueLead = () => sampleEvent("new-lead", undefined, (body) => (body.message = `We need a quote for 80 seats ${Math.random()}`));
+const uniqueLead = () =>
+  sampleEvent("new-lead", undefined, (body) => (body.message = `We need a quote for 80 seats ${Math.random()}`));
 
 async function step(eventId: string, name: string) {
   return h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId, name } } });
@@ -72,7 +73,7 @@ describe("a downstream's retry-after past what a step waits out", () => {
   });
 
   it("defers the event until the time the AI server asked for", async () => {
-    fake.then({ kind: "error", status: 429, retryAfter: "2" });
+    fake.respondWith({ kind: "error", status: 429, retryAfter: "2" });
     const before = fake.requests.length;
     const event = await h.enqueue(uniqueLead());
     const row = await h.waitFor(event.id);

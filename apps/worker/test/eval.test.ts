@@ -48,10 +48,30 @@ async function evalCli(argv: string[], environment = env()) {
 
 // Four leads; the fake model answers "hot" to everything it can parse.
 const leads = [
-  { id: "a", split: "train", input: { name: "Ana", message: "Quote for 40 seats before the 31st, please.", source: "new-lead" }, label: { category: "hot" } },
-  { id: "b", split: "train", input: { name: "Ben", company: "Acme", emailDomain: "acme.io", message: "Ready to buy", source: "new-lead" }, label: { category: "hot" } },
-  { id: "c", split: "train", input: { message: "What does it cost for 3 people?", source: "new-lead" }, label: { category: "warm" } },
-  { id: "d", split: "holdout", input: { message: "We sell backlinks, DA 50+", source: "new-lead" }, label: { category: "spam" } },
+  {
+    id: "a",
+    split: "train",
+    input: { name: "Ana", message: "Quote for 40 seats before the 31st, please.", source: "new-lead" },
+    label: { category: "hot" },
+  },
+  {
+    id: "b",
+    split: "train",
+    input: { name: "Ben", company: "Acme", emailDomain: "acme.io", message: "Ready to buy", source: "new-lead" },
+    label: { category: "hot" },
+  },
+  {
+    id: "c",
+    split: "train",
+    input: { message: "What does it cost for 3 people?", source: "new-lead" },
+    label: { category: "warm" },
+  },
+  {
+    id: "d",
+    split: "holdout",
+    input: { message: "We sell backlinks, DA 50+", source: "new-lead" },
+    label: { category: "spam" },
+  },
 ];
 function writeSet(name: string, lines: unknown[]): string {
   const path = join(dir, name);
@@ -60,7 +80,11 @@ function writeSet(name: string, lines: unknown[]): string {
 }
 
 interface Report {
-  runs: Array<{ name: string; model: string; tasks: Array<{ task: string; metrics: Record<string, Metrics>; cases: CaseResult[] }> }>;
+  runs: Array<{
+    name: string;
+    model: string;
+    tasks: Array<{ task: string; metrics: Record<string, Metrics>; cases: CaseResult[] }>;
+  }>;
   comparison?: Array<{ task: string; split: string; changes: { changed: number } }>;
   passed: boolean;
 }
@@ -71,19 +95,35 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const json = join(dir, "report.json");
     const start = fake.requests.length;
     // The first case's answer is a refusal, twice: the provider asks once more, then gives up.
-    fake.then({ kind: "content", content: "I'm sorry, I can't help with that." }, { kind: "content", content: "I'm sorry, I can't help with that." });
-    const { code, stdout, stderr } = await evalCli(["--provider", "openai", "--set", set, "--concurrency", "1", "--json", json]);
+    fake.respondWith(
+      { kind: "content", content: "I'm sorry, I can't help with that." },
+      { kind: "content", content: "I'm sorry, I can't help with that." },
+    );
+    const { code, stdout, stderr } = await evalCli([
+      "--provider",
+      "openai",
+      "--set",
+      set,
+      "--concurrency",
+      "1",
+      "--json",
+      json,
+    ]);
     expect(stderr).not.toMatch(/usage/);
     expect(code).toBe(0);
 
     const requests = fake.requests.slice(start).map((r) => JSON.parse(r.body));
     expect(requests).toHaveLength(5);
-    expect(requests.every((body) => body.model === "gpt-4o-mini" && body.response_format.json_schema.name === "lead_analysis")).toBe(true);
+    expect(
+      requests.every(
+        (body) => body.model === "gpt-4o-mini" && body.response_format.json_schema.name === "lead_analysis",
+      ),
+    ).toBe(true);
     // The same delimited data block the worker sends.
     expect(requests[4].messages[1].content).toBe(`<event_data>\n${JSON.stringify(leads[3]!.input)}\n</event_data>`);
 
-    expect(stdout).toMatch(/train: 3 cases\n  accuracy 33\.3% \(1\/3\) · invalid or refused 1 · failed 0/);
-    expect(stdout).toMatch(/holdout: 1 cases\n  accuracy 0\.0% \(0\/1\)/);
+    expect(stdout).toMatch(/train: 3 cases\n {2}accuracy 33\.3% \(1\/3\) · invalid or refused 1 · failed 0/);
+    expect(stdout).toMatch(/holdout: 1 cases\n {2}accuracy 0\.0% \(0\/1\)/);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.map((c) => [c.id, c.outcome, c.predicted])).toEqual([
@@ -159,21 +199,27 @@ describe("pnpm eval with the offline provider", () => {
   it("scores the shipped ticket set per split without a key, a queue or a database", async () => {
     const json = join(dir, "offline.json");
     const start = fake.requests.length;
-    const { code, stdout } = await evalCli(["--provider", "offline", "--task", "ticket", "--json", json], { LOG_LEVEL: "silent" });
+    const { code, stdout } = await evalCli(["--provider", "offline", "--task", "ticket", "--json", json], {
+      LOG_LEVEL: "silent",
+    });
     expect(code).toBe(0);
     expect(fake.requests.length).toBe(start);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
     expect(report.runs[0]!.name).toBe("offline-rules/rules-v2");
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.length).toBeGreaterThanOrEqual(130);
-    expect(run!.cases.every((c) => c.outcome === "answered" && ["urgent", "high", "normal", "low"].includes(c.predicted!))).toBe(true);
+    expect(
+      run!.cases.every((c) => c.outcome === "answered" && ["urgent", "high", "normal", "low"].includes(c.predicted!)),
+    ).toBe(true);
     expect(run!.metrics.train!.cases + run!.metrics.holdout!.cases).toBe(run!.cases.length);
     expect(run!.metrics.all!.tokens.prompt).toBe(0);
-    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v2\n  task\s+train\s+holdout\s+all\n  ticket /);
+    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v2\n {2}task\s+train\s+holdout\s+all\n {2}ticket /);
   });
 
   it("--split holdout scores the held-out cases alone", async () => {
-    const { code, stdout } = await evalCli(["--provider", "offline", "--task", "payment", "--split", "holdout"], { LOG_LEVEL: "silent" });
+    const { code, stdout } = await evalCli(["--provider", "offline", "--task", "payment", "--split", "holdout"], {
+      LOG_LEVEL: "silent",
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/ · holdout\n/);
     expect(stdout).not.toMatch(/ · train\n/);
@@ -183,11 +229,15 @@ describe("pnpm eval with the offline provider", () => {
 describe("the pnpm eval command's exit codes", () => {
   // The real entry point in a process of its own, as `pnpm eval` runs it: the exit code is what CI sees.
   function command(args: string[]) {
-    const result = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/eval/main.ts", ...args], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, OPENAI_API_KEY: "", LOG_LEVEL: "silent" },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "apps/worker/src/eval/main.ts", ...args],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, OPENAI_API_KEY: "", LOG_LEVEL: "silent" },
+      },
+    );
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -201,10 +251,14 @@ describe("the pnpm eval command's exit codes", () => {
   }, 90_000);
 
   it("returns 0 at or above --min, on the selected split", async () => {
-    const below = await evalCli(["--provider", "offline", "--task", "ticket", "--split", "holdout", "--min", "0.99"], { LOG_LEVEL: "silent" });
+    const below = await evalCli(["--provider", "offline", "--task", "ticket", "--split", "holdout", "--min", "0.99"], {
+      LOG_LEVEL: "silent",
+    });
     expect(below.code).toBe(1);
     expect(below.stdout).toMatch(/--min 0\.99: below it on holdout: ticket/);
-    expect((await evalCli(["--provider", "offline", "--task", "payment", "--min", "0"], { LOG_LEVEL: "silent" })).code).toBe(0);
+    expect(
+      (await evalCli(["--provider", "offline", "--task", "payment", "--min", "0"], { LOG_LEVEL: "silent" })).code,
+    ).toBe(0);
   });
 
   it("returns 2 with the usage on a bad flag, value, file or set line, naming the line", async () => {
@@ -215,7 +269,9 @@ describe("the pnpm eval command's exit codes", () => {
     expect((await offline(["--min", "80"])).stderr).toMatch(/--min must be a number from 0 to 1, got "80"/);
     expect((await offline(["--task", "invoice"])).stderr).toMatch(/--task must be one of lead, ticket, payment/);
     expect((await offline(["--split", "test"])).code).toBe(2);
-    expect((await offline(["--compare", "lead-v9"])).stderr).toMatch(/no such prompt version .* known: lead-v1, lead-v2, ticket-v1, payment-v1/);
+    expect((await offline(["--compare", "lead-v9"])).stderr).toMatch(
+      /no such prompt version .* known: lead-v1, lead-v2, ticket-v1, payment-v1/,
+    );
     const broken = writeSet("broken.jsonl", [leads[0], leads[1], { ...leads[2], input: {} }]);
     const set = await offline(["--set", broken]);
     expect(set.code).toBe(2);

@@ -4,7 +4,7 @@ import { groupCommitOf } from "@aiops/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Crm } from "../src/crm/crm.js";
 import { PermanentError } from "../src/errors/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 /** A CRM that refuses leads for one email, as a constraint would, or fails one lead once; it counts its lead writes. */
 class RefusingCrm extends Crm {
@@ -61,10 +61,19 @@ describe("an event's first run in one statement", () => {
       ["crm.contact", "succeeded", 1],
     ]);
     expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v2" });
-    const contact = await h.db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email }, include: { activities: true } });
+    const contact = await h.db.contact.findUniqueOrThrow({
+      where: { email: (event.payload as { email: string }).email },
+      include: { activities: true },
+    });
     // The drafted reply is stored by the same statement, waiting for review.
     const draft = await h.db.draft.findUniqueOrThrow({ where: { eventId: event.id } });
-    expect(draft).toMatchObject({ type: "lead", kind: "lead:hot", channel: "email", status: "pending", recipient: contact.email });
+    expect(draft).toMatchObject({
+      type: "lead",
+      kind: "lead:hot",
+      channel: "email",
+      status: "pending",
+      recipient: contact.email,
+    });
     expect(steps[1]!.output).toEqual({ contactId: contact.id, draftId: draft.id, draftStatus: "pending" });
     expect(contact).toMatchObject({ category: "hot" });
     expect(contact.activities.map((a) => [a.kind, a.eventId])).toEqual([["lead", event.id]]);
@@ -84,7 +93,7 @@ describe("an event's first run in one statement", () => {
     const processed = h.metrics.eventsCompleted.get().then((m) => m.values.reduce((sum, v) => sum + v.value, 0));
     const before = await processed;
     await h.enqueue(first);
-    await expect.poll(async () => (await h.queue.getJobState(first.id)), { timeout: 10_000 }).toBe("completed");
+    await expect.poll(async () => await h.queue.getJobState(first.id), { timeout: 10_000 }).toBe("completed");
     expect(await processed).toBe(before);
     expect(await h.db.contact.findUniqueOrThrow({ where: { email: address } })).toEqual(latest);
     expect(await h.db.activity.count({ where: { contact: { email: address } } })).toBe(2);
@@ -108,13 +117,20 @@ describe("an event's first run in one statement", () => {
       },
     });
     const stored = { category: "cold", urgency: 7, reasons: ["stored by the earlier try"], draftReply: "Thanks." };
-    await h.db.stepResult.create({ data: { eventId: event.id, name: "ai.lead", status: "succeeded", output: stored, provider: "earlier" } });
+    await h.db.stepResult.create({
+      data: { eventId: event.id, name: "ai.lead", status: "succeeded", output: stored, provider: "earlier" },
+    });
 
     await h.enqueue(event);
     const row = await h.waitFor(event.id);
     expect(row).toMatchObject({ status: "completed", attempts: 2 });
-    expect(await h.db.contact.findUniqueOrThrow({ where: { email: address } })).toMatchObject({ category: "cold", score: 7 });
-    expect(await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } })).toMatchObject({
+    expect(await h.db.contact.findUniqueOrThrow({ where: { email: address } })).toMatchObject({
+      category: "cold",
+      score: 7,
+    });
+    expect(
+      await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } }),
+    ).toMatchObject({
       provider: "earlier",
       output: stored,
     });

@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, createLogger, createWorkerConnection, MAINTENANCE_QUEUE, parseConfig, type EventStatus } from "@aiops/shared";
+import {
+  createDatabase,
+  createLogger,
+  createWorkerConnection,
+  type EventStatus,
+  MAINTENANCE_QUEUE,
+  parseConfig,
+} from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
 import { Queue } from "bullmq";
-import { prunePayloads } from "../src/maintenance/prune-payloads.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRUNE_SCHEDULER_ID, startMaintenance } from "../src/maintenance/maintenance.js";
+import { prunePayloads } from "../src/maintenance/prune-payloads.js";
 
 const config = parseConfig(testEnv({ PRUNE_INTERVAL_SECONDS: "1", PAYLOAD_RETENTION_DAYS: "30" }));
 const db = createDatabase(config.DATABASE_URL);
@@ -17,7 +24,16 @@ const now = new Date("2000-06-01T00:00:00Z");
 async function seed(name: string, status: EventStatus, ageDays: number, extra: { payloadPrunedAt?: Date } = {}) {
   const id = `evt_${source}_${name}`;
   await db.webhookEvent.create({
-    data: { id, source, providerEventId: name, type: "lead", status, payload: { email: `${name}@example.com` }, receivedAt: new Date(now.getTime() - ageDays * day), ...extra },
+    data: {
+      id,
+      source,
+      providerEventId: name,
+      type: "lead",
+      status,
+      payload: { email: `${name}@example.com` },
+      receivedAt: new Date(now.getTime() - ageDays * day),
+      ...extra,
+    },
   });
   return id;
 }
@@ -30,16 +46,24 @@ afterAll(async () => {
 });
 
 describe("payload retention", () => {
-
   it("removes old payloads of finished events in batches and keeps everything else", async () => {
-    const old = await Promise.all([seed("c1", "completed", 40), seed("c2", "completed", 31), seed("i1", "ignored", 60), seed("f1", "failed", 45)]);
+    const old = await Promise.all([
+      seed("c1", "completed", 40),
+      seed("c2", "completed", 31),
+      seed("i1", "ignored", 60),
+      seed("f1", "failed", 45),
+    ]);
     const running = await seed("q1", "processing", 90);
     const recent = await seed("c3", "completed", 29);
     const earlier = new Date("2000-01-02T00:00:00Z");
     const already = await seed("p1", "completed", 100, { payloadPrunedAt: earlier });
     await db.webhookEvent.update({ where: { id: already }, data: { payload: undefined } });
-    const contact = await db.contact.create({ data: { email: `${source}@example.com`, name: "Kept", attributes: { from: "lead" } } });
-    await db.stepResult.create({ data: { eventId: old[0]!, name: "classify", status: "succeeded", output: { category: "hot" } } });
+    const contact = await db.contact.create({
+      data: { email: `${source}@example.com`, name: "Kept", attributes: { from: "lead" } },
+    });
+    await db.stepResult.create({
+      data: { eventId: old[0]!, name: "classify", status: "succeeded", output: { category: "hot" } },
+    });
 
     const result = await prunePayloads(db, { retentionDays: 30, batchSize: 3, pauseMs: 0, now });
     expect(result).toEqual({ pruned: 4, batches: 2 });
@@ -47,8 +71,13 @@ describe("payload retention", () => {
     expect(await row(running)).toMatchObject({ payload: { email: "q1@example.com" }, payloadPrunedAt: null });
     expect(await row(recent)).toMatchObject({ payload: { email: "c3@example.com" }, payloadPrunedAt: null });
     expect((await row(already)).payloadPrunedAt).toEqual(earlier);
-    expect(await db.contact.findUnique({ where: { id: contact.id } })).toMatchObject({ name: "Kept", attributes: { from: "lead" } });
-    expect(await db.stepResult.findFirst({ where: { eventId: old[0]! } })).toMatchObject({ output: { category: "hot" } });
+    expect(await db.contact.findUnique({ where: { id: contact.id } })).toMatchObject({
+      name: "Kept",
+      attributes: { from: "lead" },
+    });
+    expect(await db.stepResult.findFirst({ where: { eventId: old[0]! } })).toMatchObject({
+      output: { category: "hot" },
+    });
 
     expect(await prunePayloads(db, { retentionDays: 30, batchSize: 3, now })).toEqual({ pruned: 0, batches: 0 });
   });

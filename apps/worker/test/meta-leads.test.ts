@@ -2,7 +2,7 @@
 // them from the Graph API, here a local server that speaks its route and errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeMetaGraph } from "../src/testing/index.js";
-import { startHarness, sampleEvent, nextSeq, type Harness } from "./support/harness.js";
+import { type Harness, nextSeq, sampleEvent, startHarness } from "./support/harness.js";
 
 const graph = new FakeMetaGraph();
 let h: Harness;
@@ -38,7 +38,8 @@ function leadgen(withLead = true) {
   return { event, email, leadgenId: value.leadgen_id as string };
 }
 
-const readsOf = (leadgenId: string) => graph.requests.filter((r) => r.path.startsWith(`/${graph.version}/${leadgenId}?`));
+const readsOf = (leadgenId: string) =>
+  graph.requests.filter((r) => r.path.startsWith(`/${graph.version}/${leadgenId}?`));
 
 describe("Meta leads read from the Graph API", () => {
   it("reads the answers of a lead the webhook only names, once, with the page token", async () => {
@@ -46,12 +47,17 @@ describe("Meta leads read from the Graph API", () => {
     await h.enqueue(event);
     expect((await h.waitFor(event.id)).status).toBe("completed");
 
-    expect(await h.db.contact.findUniqueOrThrow({ where: { email } })).toMatchObject({ name: expect.stringMatching(/^Graph Lead/), company: "Example GmbH" });
+    expect(await h.db.contact.findUniqueOrThrow({ where: { email } })).toMatchObject({
+      name: expect.stringMatching(/^Graph Lead/),
+      company: "Example GmbH",
+    });
     const reads = readsOf(leadgenId);
     expect(reads).toHaveLength(1);
     expect(reads[0]!.headers.authorization).toBe("Bearer test-meta-page-token");
     expect(reads[0]!.path).not.toMatch(/access_token/);
-    const step = await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "meta.lead" } } });
+    const step = await h.db.stepResult.findUniqueOrThrow({
+      where: { eventId_name: { eventId: event.id, name: "meta.lead" } },
+    });
     expect(step).toMatchObject({ status: "succeeded", output: { id: leadgenId } });
   });
 

@@ -2,7 +2,7 @@
 // CRM's activity, the drafted message, Slack, HubSpot) uses the currency's own minor unit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHubSpotServer, FakeSlackWebhook } from "../src/testing/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 const slack = new FakeSlackWebhook();
 const hubspot = new FakeHubSpotServer();
@@ -10,7 +10,11 @@ let h: Harness;
 
 beforeAll(async () => {
   await Promise.all([slack.start(), hubspot.start()]);
-  h = await startHarness({ SLACK_NOTIFY_WEBHOOK_URL: slack.url, HUBSPOT_ACCESS_TOKEN: "test-hubspot-token", HUBSPOT_BASE_URL: hubspot.url });
+  h = await startHarness({
+    SLACK_NOTIFY_WEBHOOK_URL: slack.url,
+    HUBSPOT_ACCESS_TOKEN: "test-hubspot-token",
+    HUBSPOT_BASE_URL: hubspot.url,
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -26,7 +30,11 @@ describe("amounts shown to people", () => {
     const event = await h.enqueue(
       sampleEvent("payment", undefined, (body) => {
         body.type = "payment_intent.payment_failed";
-        Object.assign(body.data.object, { amount, currency, last_payment_error: { code: "card_declined", message: "Your card was declined." } });
+        Object.assign(body.data.object, {
+          amount,
+          currency,
+          last_payment_error: { code: "card_declined", message: "Your card was declined." },
+        });
       }),
     );
     expect((await h.waitFor(event.id)).status).toBe("completed");
@@ -36,7 +44,9 @@ describe("amounts shown to people", () => {
     expect(payment.draftMessage).toContain(`payment of ${text} did not go through`);
     const activity = await h.db.activity.findFirstOrThrow({ where: { eventId: event.id } });
     expect(activity.summary).toBe(`payment failed: ${text}`);
-    expect(slack.messages.find((message) => message.includes(object.receipt_email))).toContain(`*Payment failed*: ${text} for`);
+    expect(slack.messages.find((message) => message.includes(object.receipt_email))).toContain(
+      `*Payment failed*: ${text} for`,
+    );
     const note = hubspot.notes.find((candidate) => candidate.properties.hs_note_body?.includes(event.id));
     expect(note?.properties.hs_note_body).toContain(`<b>Payment failed</b>: ${text} (payment_intent.payment_failed)`);
   });

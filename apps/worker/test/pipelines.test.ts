@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,7 +9,13 @@ afterAll(() => h.close());
 
 describe("pipelines with the offline rules provider", () => {
   it("qualifies a lead and upserts its contact with the AI's category and score", async () => {
-    const event = await h.enqueue(sampleEvent("new-lead", undefined, (body) => (body.message = "We need a quote for 500 seats this week, budget approved.")));
+    const event = await h.enqueue(
+      sampleEvent(
+        "new-lead",
+        undefined,
+        (body) => (body.message = "We need a quote for 500 seats this week, budget approved."),
+      ),
+    );
     const row = await h.waitFor(event.id);
     expect(row.status).toBe("completed");
     expect(row.attempts).toBe(1);
@@ -18,14 +24,25 @@ describe("pipelines with the offline rules provider", () => {
     expect(contact.category).toBe("hot");
     expect(contact.score).toBeGreaterThanOrEqual(60);
     expect(contact.activities.map((a) => a.kind)).toEqual(["lead"]);
-    const step = await h.db.stepResult.findUniqueOrThrow({ where: { eventId_name: { eventId: event.id, name: "ai.lead" } } });
-    expect(step).toMatchObject({ status: "succeeded", provider: "offline-rules", model: "rules-v2", promptTokens: 0, completionTokens: 0 });
+    const step = await h.db.stepResult.findUniqueOrThrow({
+      where: { eventId_name: { eventId: event.id, name: "ai.lead" } },
+    });
+    expect(step).toMatchObject({
+      status: "succeeded",
+      provider: "offline-rules",
+      model: "rules-v2",
+      promptTokens: 0,
+      completionTokens: 0,
+    });
   });
 
   it("triages tickets from Zendesk, Slack and GitHub into the tickets table", async () => {
     const events = await Promise.all(["new-ticket", "slack", "github"].map((source) => h.enqueue(sampleEvent(source))));
     for (const event of events) expect((await h.waitFor(event.id)).status).toBe("completed");
-    const tickets = await h.db.ticket.findMany({ where: { OR: events.map((e) => ({ source: e.source })) }, orderBy: { createdAt: "desc" } });
+    const tickets = await h.db.ticket.findMany({
+      where: { OR: events.map((e) => ({ source: e.source })) },
+      orderBy: { createdAt: "desc" },
+    });
     for (const event of events) {
       const ticket = tickets.find((t) => t.source === event.source);
       expect(ticket, event.source).toBeDefined();
@@ -46,13 +63,17 @@ describe("pipelines with the offline rules provider", () => {
     await h.enqueue(order);
     expect((await h.waitFor(failed.id)).status).toBe("completed");
     expect((await h.waitFor(order.id)).status).toBe("completed");
-    const payment = await h.db.payment.findFirstOrThrow({ where: { source: "payment", externalId: (failed.payload as any).data.object.id } });
+    const payment = await h.db.payment.findFirstOrThrow({
+      where: { source: "payment", externalId: (failed.payload as any).data.object.id },
+    });
     // A plain decline on $49 is the rubric's routine, fixable failure (docs/ai.md).
     expect(payment).toMatchObject({ status: "failed", risk: "low", failureReason: "Your card was declined." });
     expect(payment.draftMessage).toContain("did not go through");
     const shopper = await h.db.contact.findUniqueOrThrow({ where: { email: (order.payload as any).email } });
     expect(shopper.isCustomer).toBe(true);
-    const paid = await h.db.payment.findFirstOrThrow({ where: { source: "shopify", externalId: String((order.payload as any).id) } });
+    const paid = await h.db.payment.findFirstOrThrow({
+      where: { source: "shopify", externalId: String((order.payload as any).id) },
+    });
     expect(paid).toMatchObject({ status: "succeeded", amount: 19900, currency: "usd", risk: null });
   });
 

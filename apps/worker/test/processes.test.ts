@@ -1,4 +1,4 @@
-import { createDatabase, createEventsQueue, eventJobOptions, type EventJob } from "@aiops/shared";
+import { createDatabase, createEventsQueue, type EventJob } from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,10 +40,15 @@ function setup(overrides: Record<string, string> = {}) {
   };
   const enqueue = async (events: EventJob[]) => {
     const options = { attempts: 5, backoff: { type: "exponential", delay: 100 } } as const;
-    await queue.addBulk(events.map((event) => ({ name: event.type, data: event, opts: { ...options, jobId: event.id } })));
+    await queue.addBulk(
+      events.map((event) => ({ name: event.type, data: event, opts: { ...options, jobId: event.id } })),
+    );
   };
   const statuses = async (events: EventJob[]) =>
-    db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } }, select: { id: true, status: true, attempts: true } });
+    db.webhookEvent.findMany({
+      where: { id: { in: events.map((e) => e.id) } },
+      select: { id: true, status: true, attempts: true },
+    });
   const close = async () => {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -60,7 +65,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-const uniqueLead = () => sampleEvent("new-lead", undefined, (body) => (body.message = `Quote for 30 seats ${Math.random()}`));
+const uniqueLead = () =>
+  sampleEvent("new-lead", undefined, (body) => (body.message = `Quote for 30 seats ${Math.random()}`));
 
 describe("worker processes", () => {
   it("a worker killed with SIGKILL mid-job leaves its jobs to another: every event completes exactly once", async () => {
@@ -73,7 +79,11 @@ describe("worker processes", () => {
     await first.ready();
     await t.enqueue(events);
     await until(async () => fake.waiting >= 3, 20_000, "the first worker's three AI requests");
-    await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length >= 3, 10_000, "first worker busy");
+    await until(
+      async () => (await t.statuses(events)).filter((e) => e.status === "processing").length >= 3,
+      10_000,
+      "first worker busy",
+    );
     // Only the first worker runs yet: every event in flight is one of its jobs.
     const taken = (await t.statuses(events)).filter((e) => e.status === "processing").map((e) => e.id);
     expect(taken).toHaveLength(3);
@@ -83,14 +93,20 @@ describe("worker processes", () => {
     expect((await first.exited).signal).toBe("SIGKILL");
     fake.release();
 
-    await until(async () => (await t.statuses(events)).every((e) => e.status === "completed"), 30_000, "all events completed");
+    await until(
+      async () => (await t.statuses(events)).every((e) => e.status === "completed"),
+      30_000,
+      "all events completed",
+    );
     const rows = await t.statuses(events);
     // Each job the killed worker held was run again by the other one: its attempt count shows it.
     expect(rows.filter((row) => taken.includes(row.id)).map((row) => row.attempts >= 2)).toEqual([true, true, true]);
     const emails = events.map((e) => (e.payload as { email: string }).email);
     expect(await db.contact.count({ where: { email: { in: emails } } })).toBe(events.length);
     expect(await db.activity.count({ where: { eventId: { in: events.map((e) => e.id) } } })).toBe(events.length);
-    expect(await db.stepResult.count({ where: { eventId: { in: events.map((e) => e.id) }, status: "succeeded" } })).toBe(events.length * 3);
+    expect(
+      await db.stepResult.count({ where: { eventId: { in: events.map((e) => e.id) }, status: "succeeded" } }),
+    ).toBe(events.length * 3);
     // A delivery cut off by the kill may be repeated, but always under the same webhook-id.
     const delivered = new Set(receiver.deliveries.map((d) => d.id).filter((id) => events.some((e) => e.id === id)));
     expect(delivered.size).toBe(events.length);
@@ -108,9 +124,17 @@ describe("worker processes", () => {
     await worker.ready();
     await t.enqueue(events);
     await until(async () => fake.waiting === 2, 20_000, "two AI requests");
-    await until(async () => (await t.statuses(events)).filter((e) => e.status === "processing").length === 2, 10_000, "two in flight");
+    await until(
+      async () => (await t.statuses(events)).filter((e) => e.status === "processing").length === 2,
+      10_000,
+      "two in flight",
+    );
     worker.kill("SIGTERM");
-    await until(async () => worker.output.some((line) => line.includes('"shutting down"')), 10_000, "shutdown to start");
+    await until(
+      async () => worker.output.some((line) => line.includes('"shutting down"')),
+      10_000,
+      "shutdown to start",
+    );
     fake.release();
     expect((await worker.exited).code).toBe(0);
     const rows = await t.statuses(events);

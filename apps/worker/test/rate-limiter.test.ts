@@ -5,7 +5,9 @@ import { RateLimiter } from "../src/ai/rate-limiter.js";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const connections = [new Redis(url), new Redis(url)];
-afterAll(() => connections.forEach((redis) => redis.disconnect()));
+afterAll(() => {
+  for (const redis of connections) redis.disconnect();
+});
 
 describe("the fleet-wide AI rate limit", () => {
   it("lets two workers together send no more than the limit in any window", async () => {

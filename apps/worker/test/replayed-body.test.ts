@@ -2,9 +2,9 @@
 // GitHub or Shopify delivery replayed then under a fresh (unsigned) id is queued again; the
 // worker must recognise the signed body in Postgres and not process it a second time.
 import { randomUUID } from "node:crypto";
+import { type EventJob, eventRecordId } from "@aiops/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventRecordId, type EventJob } from "@aiops/shared";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,7 +15,12 @@ afterAll(() => h.close());
 /** The same event as the ingress would queue it under another (unsigned) delivery id. */
 function replayOf(event: EventJob): EventJob {
   const providerEventId = randomUUID();
-  return { ...event, id: eventRecordId(event.source, providerEventId), providerEventId, receivedAt: new Date().toISOString() };
+  return {
+    ...event,
+    id: eventRecordId(event.source, providerEventId),
+    providerEventId,
+    receivedAt: new Date().toISOString(),
+  };
 }
 
 async function jobOutcome(id: string): Promise<unknown> {

@@ -2,7 +2,7 @@ import { standardWebhooksScheme } from "@aiops/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Crm } from "../src/crm/crm.js";
 import { FakeHubSpotServer, FakeOpenAiServer, FakeSlackWebhook, WebhookReceiver } from "../src/testing/index.js";
-import { startHarness, sampleEvent, type Harness } from "./support/harness.js";
+import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
 /** A CRM whose next writes fail, as if Postgres had a bad moment. */
 class FlakyCrm extends Crm {
@@ -91,9 +91,16 @@ describe("durable steps", () => {
     const event = await h.enqueue(sampleEvent("new-lead", undefined, hotLead));
     expect((await h.waitFor(event.id)).status).toBe("completed");
     const byName = await steps(event.id);
-    expect(Object.keys(byName)).toEqual(["ai.lead", "connector.hubspot", "connector.outbound", "connector.slack", "crm.contact"]);
+    expect(Object.keys(byName)).toEqual([
+      "ai.lead",
+      "connector.hubspot",
+      "connector.outbound",
+      "connector.slack",
+      "crm.contact",
+    ]);
     expect(byName["connector.hubspot"]).toMatchObject({ status: "succeeded", attempts: 2 });
-    for (const name of ["ai.lead", "crm.contact", "connector.slack", "connector.outbound"]) expect(byName[name]!.attempts, name).toBe(1);
+    for (const name of ["ai.lead", "crm.contact", "connector.slack", "connector.outbound"])
+      expect(byName[name]!.attempts, name).toBe(1);
     expect(fake.requests.length - before.ai).toBe(1);
     expect(slack.messages.length - before.slack).toBe(1);
     expect(receiver.deliveries.length - before.outbound).toBe(1);
@@ -171,27 +178,44 @@ describe("connectors", () => {
     );
     await h.waitFor(paid.id);
     const contact = hubspot.contactByEmail(email)!;
-    expect(contact.properties).toMatchObject({ email, firstname: "Sample", company: "Acme Corp", lifecyclestage: "customer" });
+    expect(contact.properties).toMatchObject({
+      email,
+      firstname: "Sample",
+      company: "Acme Corp",
+      lifecyclestage: "customer",
+    });
     expect([...hubspot.contacts.values()].filter((c) => c.properties.email === email)).toHaveLength(1);
     const notes = hubspot.notes.filter((note) => note.contactIds.includes(contact.id));
     expect(notes).toHaveLength(2);
     expect(notes[0]!.properties.hs_note_body).toMatch(/Lead: hot<\/b>, urgency 91/);
     expect(notes[1]!.properties.hs_note_body).toMatch(/Payment succeeded/);
-    expect((await steps(first.id))["connector.hubspot"]!.output).toEqual({ contactId: contact.id, noteId: notes[0]!.id });
+    expect((await steps(first.id))["connector.hubspot"]!.output).toEqual({
+      contactId: contact.id,
+      noteId: notes[0]!.id,
+    });
   });
 
   it("notifies Slack of hot leads, urgent tickets and failed payments only, with payload text escaped", async () => {
-    fake.then({ kind: "content", content: JSON.stringify({ category: "cold", urgency: 5, reasons: ["no intent"], draftReply: "hi" }) });
-    const cold = await h.enqueue(sampleEvent("new-lead", undefined, (body) => (body.message = `Browsing ${Math.random()}`)));
+    fake.respondWith({
+      kind: "content",
+      content: JSON.stringify({ category: "cold", urgency: 5, reasons: ["no intent"], draftReply: "hi" }),
+    });
+    const cold = await h.enqueue(
+      sampleEvent("new-lead", undefined, (body) => (body.message = `Browsing ${Math.random()}`)),
+    );
     await h.waitFor(cold.id);
     expect((await steps(cold.id))["connector.slack"]).toBeUndefined();
 
     const before = slack.messages.length;
-    const hot = await h.enqueue(sampleEvent("new-lead", undefined, (body) => {
-      hotLead(body);
-      body.name = "<!channel> Mallory";
-    }));
-    const ticket = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+    const hot = await h.enqueue(
+      sampleEvent("new-lead", undefined, (body) => {
+        hotLead(body);
+        body.name = "<!channel> Mallory";
+      }),
+    );
+    const ticket = await h.enqueue(
+      sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+    );
     const failed = await h.enqueue(sampleEvent("payment", undefined, (body) => (body.type = "charge.dispute.created")));
     for (const event of [hot, ticket, failed]) expect((await h.waitFor(event.id)).status).toBe("completed");
     const sent = slack.messages.slice(before);
@@ -203,14 +227,21 @@ describe("connectors", () => {
 
   it("signs outbound deliveries with Standard Webhooks and keeps the webhook-id stable across retries", async () => {
     receiver.failures.push(503);
-    const event = await h.enqueue(sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)));
+    const event = await h.enqueue(
+      sampleEvent("new-ticket", undefined, (body) => (body.detail.subject += ` ${Math.random()}`)),
+    );
     expect((await h.waitFor(event.id)).status).toBe("completed");
     const attempts = receiver.requests.filter((r) => r.headers["webhook-id"] === event.id);
     expect(attempts).toHaveLength(2);
     const delivery = receiver.deliveries.find((d) => d.id === event.id)!;
     expect(delivery.body).toMatchObject({
       type: "ticket.processed",
-      data: { id: event.id, source: "new-ticket", analysis: { priority: "urgent" }, ticket: { subject: expect.any(String) } },
+      data: {
+        id: event.id,
+        source: "new-ticket",
+        analysis: { priority: "urgent" },
+        ticket: { subject: expect.any(String) },
+      },
     });
     expect(receiver.rejected).toBe(0);
     // A receiver with another secret refuses it: the signature really is checked.

@@ -1,6 +1,6 @@
 // The offline rules on a hostile lead: a message built to make a backtracking pattern take
 // most of a minute must not hold the worker that runs it, nor the leads queued behind it.
-import { createDatabase, createEventsQueue, eventJobOptions, parseConfig, type EventJob } from "@aiops/shared";
+import { createDatabase, createEventsQueue, type EventJob, eventJobOptions, parseConfig } from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,7 +31,11 @@ describe("the offline rules provider on a hostile lead", () => {
     await worker.ready();
 
     const hostile = sampleEvent("new-lead", undefined, (body) => (body.message = hostileMessage));
-    const ordinary = sampleEvent("new-lead", undefined, (body) => (body.message = "Budget approved, we need a quote for 40 seats today"));
+    const ordinary = sampleEvent(
+      "new-lead",
+      undefined,
+      (body) => (body.message = "Budget approved, we need a quote for 40 seats today"),
+    );
     const events: EventJob[] = [hostile, ordinary];
     for (const event of events) await queue.add(event.type, event, eventJobOptions(config, event.id));
 
@@ -39,13 +43,17 @@ describe("the offline rules provider on a hostile lead", () => {
     const deadline = Date.now() + 10_000;
     let rows: Array<{ id: string; status: string }> = [];
     while (Date.now() < deadline) {
-      rows = await db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } }, select: { id: true, status: true } });
+      rows = await db.webhookEvent.findMany({
+        where: { id: { in: events.map((e) => e.id) } },
+        select: { id: true, status: true },
+      });
       if (rows.length === 2 && rows.every((row) => row.status === "completed")) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(rows.map((row) => row.status)).toEqual(["completed", "completed"]);
 
-    const contact = (event: EventJob) => db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email } });
+    const contact = (event: EventJob) =>
+      db.contact.findUniqueOrThrow({ where: { email: (event.payload as { email: string }).email } });
     // Two links are not link spam; the ordinary lead is read as it always was.
     // Nothing but two junk links is a bot submission: spam by the rubric (docs/ai.md).
     expect(await contact(hostile)).toMatchObject({ category: "spam" });

@@ -2,10 +2,11 @@
 // `start:worker` commands side by side. Every test checks that each process ran jobs.
 // BullMQ wakes one idle worker per burst of jobs; the others find work when their blocking
 // wait (drainDelay, 5 s) ends. Each test therefore gives one worker alone over 10 s of work.
+
+import { createServer, type Server } from "node:net";
 import { createDatabase, createEventsQueue, type EventJob } from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
 import { Redis } from "ioredis";
-import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeOpenAiServer } from "../src/testing/index.js";
 import { sampleEvent } from "./support/harness.js";
@@ -22,7 +23,13 @@ afterAll(async () => {
 });
 
 function setup(overrides: Record<string, string> = {}) {
-  const env = testEnv({ OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: fake.baseURL, AI_CACHE: "false", WORKER_CONCURRENCY: "2", ...overrides });
+  const env = testEnv({
+    OPENAI_API_KEY: "test-openai-key",
+    OPENAI_BASE_URL: fake.baseURL,
+    AI_CACHE: "false",
+    WORKER_CONCURRENCY: "2",
+    ...overrides,
+  });
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queue = createEventsQueue({ QUEUE_PREFIX: env.QUEUE_PREFIX } as never, redis);
   const start = (args: string[] = []) => {
@@ -31,11 +38,16 @@ function setup(overrides: Record<string, string> = {}) {
     return worker;
   };
   const enqueue = async (count: number) => {
-    const events = Array.from({ length: count }, () => sampleEvent("new-lead", undefined, (body) => (body.message = `Quote ${Math.random()}`)));
-    await queue.addBulk(events.map((event) => ({ name: event.type, data: event, opts: { attempts: 5, jobId: event.id } })));
+    const events = Array.from({ length: count }, () =>
+      sampleEvent("new-lead", undefined, (body) => (body.message = `Quote ${Math.random()}`)),
+    );
+    await queue.addBulk(
+      events.map((event) => ({ name: event.type, data: event, opts: { attempts: 5, jobId: event.id } })),
+    );
     return events;
   };
-  const statuses = async (events: EventJob[]) => (await db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } } })).map((row) => row.status);
+  const statuses = async (events: EventJob[]) =>
+    (await db.webhookEvent.findMany({ where: { id: { in: events.map((e) => e.id) } } })).map((row) => row.status);
   const close = async () => {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -58,11 +70,18 @@ function logged(worker: WorkerProcess, msg: string): Record<string, unknown> | u
   return line ? (JSON.parse(line) as Record<string, unknown>) : undefined;
 }
 
-async function supervisorReady(worker: WorkerProcess, timeoutMs = 90_000): Promise<{ pids: number[]; metricsPort: number }> {
-  await until(() => {
-    if (worker.child.exitCode !== null) throw new Error(`supervisor exited:\n${worker.output.join("\n")}`);
-    return logged(worker, "supervisor started") !== undefined;
-  }, timeoutMs, "supervisor started");
+async function supervisorReady(
+  worker: WorkerProcess,
+  timeoutMs = 90_000,
+): Promise<{ pids: number[]; metricsPort: number }> {
+  await until(
+    () => {
+      if (worker.child.exitCode !== null) throw new Error(`supervisor exited:\n${worker.output.join("\n")}`);
+      return logged(worker, "supervisor started") !== undefined;
+    },
+    timeoutMs,
+    "supervisor started",
+  );
   return logged(worker, "supervisor started") as { pids: number[]; metricsPort: number };
 }
 
@@ -113,7 +132,11 @@ describe("start:worker --processes N", () => {
     expect(metricsPort).toBeGreaterThan(0);
 
     const events = await t.enqueue(60);
-    await until(async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length, 60_000, "events completed");
+    await until(
+      async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
+      60_000,
+      "events completed",
+    );
 
     const byPid = await jobsByPid(metricsPort);
     expect([...byPid.keys()].sort()).toEqual([...pids].sort());
@@ -136,7 +159,11 @@ describe("start:worker --processes N", () => {
     const { pids } = await supervisorReady(supervisor);
     const events = await t.enqueue(12);
     // Two children, two jobs each: four in flight.
-    await until(async () => (await t.statuses(events)).filter((s) => s === "processing").length === 4, 30_000, "four in flight");
+    await until(
+      async () => (await t.statuses(events)).filter((s) => s === "processing").length === 4,
+      30_000,
+      "four in flight",
+    );
     supervisor.kill("SIGTERM");
     expect((await supervisor.exited).code).toBe(0);
 
@@ -145,7 +172,8 @@ describe("start:worker --processes N", () => {
     const completed = statuses.filter((s) => s === "completed").length;
     expect(completed).toBeGreaterThanOrEqual(4);
     expect(completed + (await t.queue.getWaitingCount())).toBe(events.length);
-    for (const pid of pids) expect(supervisor.output.some((l) => l.includes(`"pid":${pid}`) && l.includes('"shutdown complete"'))).toBe(true);
+    for (const pid of pids)
+      expect(supervisor.output.some((l) => l.includes(`"pid":${pid}`) && l.includes('"shutdown complete"'))).toBe(true);
     await t.close();
   }, 150_000);
 
@@ -156,16 +184,31 @@ describe("start:worker --processes N", () => {
     const { pids, metricsPort } = await supervisorReady(supervisor);
     const victim = pids[0]!;
     process.kill(victim, "SIGKILL");
-    const restarted = () => supervisor.output.filter((l) => l.includes('"worker started"')).map((l) => JSON.parse(l) as { pid: number; slot: string });
+    const restarted = () =>
+      supervisor.output
+        .filter((l) => l.includes('"worker started"'))
+        .map((l) => JSON.parse(l) as { pid: number; slot: string });
     await until(() => restarted().some((w) => !pids.includes(w.pid)), 90_000, "a new child");
     const replacement = restarted().find((w) => !pids.includes(w.pid))!;
     expect(replacement.slot).toBe(restarted().find((w) => w.pid === victim)!.slot);
-    expect(supervisor.output.some((l) => l.includes('"worker process exited: restarting"') && l.includes('"signal":"SIGKILL"'))).toBe(true);
+    expect(
+      supervisor.output.some(
+        (l) => l.includes('"worker process exited: restarting"') && l.includes('"signal":"SIGKILL"'),
+      ),
+    ).toBe(true);
     expect(alive(replacement.pid)).toBe(true);
 
     const events = await t.enqueue(40);
-    await until(async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length, 60_000, "events completed");
-    await until(async () => (await jobsByPid(metricsPort)).has(replacement.pid), 10_000, "the replacement in the metrics");
+    await until(
+      async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
+      60_000,
+      "events completed",
+    );
+    await until(
+      async () => (await jobsByPid(metricsPort)).has(replacement.pid),
+      10_000,
+      "the replacement in the metrics",
+    );
     const byPid = await jobsByPid(metricsPort);
     expect(byPid.get(replacement.pid)).toBeGreaterThan(0);
     expect(byPid.get(pids[1]!)).toBeGreaterThan(0);
@@ -189,11 +232,21 @@ describe("separate start:worker commands on one host", () => {
     expect(ports.every((port) => port > 0)).toBe(true);
     expect(ports[0]).not.toBe(ports[1]);
     // Two processes cannot both hold 9464: at least one said it took another port.
-    expect([first, second].some((w) => logged(w, "default metrics port taken by another process: serving metrics on a free port"))).toBe(true);
+    expect(
+      [first, second].some((w) =>
+        logged(w, "default metrics port taken by another process: serving metrics on a free port"),
+      ),
+    ).toBe(true);
 
     const events = await t.enqueue(40);
-    await until(async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length, 60_000, "events completed");
-    const jobs = await Promise.all(ports.map(async (port) => [...(await jobsByPid(port)).values()].reduce((a, b) => a + b, 0)));
+    await until(
+      async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
+      60_000,
+      "events completed",
+    );
+    const jobs = await Promise.all(
+      ports.map(async (port) => [...(await jobsByPid(port)).values()].reduce((a, b) => a + b, 0)),
+    );
     expect(jobs[0]).toBeGreaterThan(0);
     expect(jobs[1]).toBeGreaterThan(0);
     expect(jobs[0]! + jobs[1]!).toBe(events.length);
@@ -204,15 +257,21 @@ describe("separate start:worker commands on one host", () => {
     await t.close();
   }, 150_000);
 
-  it.each([[[]], [["--processes", "2"]]])("an explicit WORKER_METRICS_PORT that is taken ends the process with one line naming it (args %j)", async (args) => {
-    const held = await holdPort();
-    const t = setup({ WORKER_METRICS_PORT: String(held.port) });
-    const worker = t.start(args);
-    const { code } = await worker.exited;
-    held.server.close();
-    expect(code).toBe(78);
-    const errors = worker.output.filter((line) => !line.startsWith("{"));
-    expect(errors).toEqual([expect.stringMatching(new RegExp(`^WORKER_METRICS_PORT=${held.port} is already in use`))]);
-    await t.close();
-  }, 60_000);
+  it.each([[[]], [["--processes", "2"]]])(
+    "an explicit WORKER_METRICS_PORT that is taken ends the process with one line naming it (args %j)",
+    async (args) => {
+      const held = await holdPort();
+      const t = setup({ WORKER_METRICS_PORT: String(held.port) });
+      const worker = t.start(args);
+      const { code } = await worker.exited;
+      held.server.close();
+      expect(code).toBe(78);
+      const errors = worker.output.filter((line) => !line.startsWith("{"));
+      expect(errors).toEqual([
+        expect.stringMatching(new RegExp(`^WORKER_METRICS_PORT=${held.port} is already in use`)),
+      ]);
+      await t.close();
+    },
+    60_000,
+  );
 });

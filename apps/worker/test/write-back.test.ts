@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeGitHub, FakeSlackApi, FakeZendesk } from "../src/testing/index.js";
 import { triageMarker } from "../src/connectors/triage-write-back.js";
-import { nextSeq, sampleEvent, startHarness, type Harness } from "./support/harness.js";
+import { FakeGitHub, FakeSlackApi, FakeZendesk } from "../src/testing/index.js";
+import { type Harness, nextSeq, sampleEvent, startHarness } from "./support/harness.js";
 
 const zendesk = new FakeZendesk();
 const github = new FakeGitHub();
@@ -35,7 +35,11 @@ describe("triage written back to Zendesk", () => {
     expect((await h.waitFor(event.id)).status).toBe("completed");
     const ticket = zendesk.ticket((event.payload as any).detail.id);
     // What reaches Zendesk is what the AI step stored, whatever the provider answered.
-    const triage = (await step(event.id, "ai.ticket"))?.output as { priority: string; category: string; sentiment: string };
+    const triage = (await step(event.id, "ai.ticket"))?.output as {
+      priority: string;
+      category: string;
+      sentiment: string;
+    };
     expect(ticket.priority).toBe(triage.priority);
     expect(ticket.tags).toEqual(["aiops", triage.category, triage.sentiment]);
     expect(ticket.comments).toHaveLength(1);
@@ -54,7 +58,7 @@ describe("triage written back to Zendesk", () => {
     const ticket = zendesk.ticket(id);
     expect(zendesk.requests.filter((r) => r.method === "PUT" && r.path.includes(`/${id}.json`))).toHaveLength(2);
     expect(ticket.comments).toHaveLength(1);
-    expect(ticket.priority).toBe(((await step(event.id, "ai.ticket"))?.output as { priority: string }).priority);
+    expect(ticket.priority).toBe(((await step(event.id, "ai.ticket"))!.output as { priority: string }).priority);
     expect((await step(event.id, "connector.zendesk"))?.output).toMatchObject({ note: "already_present" });
   });
 });
@@ -67,7 +71,9 @@ describe("triage written back to GitHub and Slack", () => {
     expect(row).toMatchObject({ status: "completed", attempts: 2 });
     const issue = github.issue("acme/widgets", (event.payload as any).issue.number);
     expect(issue.labels).toEqual(["priority: urgent", "outage"]);
-    expect(github.requests.filter((r) => r.path.endsWith(`/issues/${(event.payload as any).issue.number}/labels`))).toHaveLength(2);
+    expect(
+      github.requests.filter((r) => r.path.endsWith(`/issues/${(event.payload as any).issue.number}/labels`)),
+    ).toHaveLength(2);
   });
 
   it("reacts to a Slack message with its priority; the repeat after a lost answer counts as done", async () => {

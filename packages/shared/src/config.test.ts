@@ -25,21 +25,31 @@ describe("configuration", () => {
   });
 
   it("splits secret lists on commas for rotation", () => {
-    expect(parseConfig({ GITHUB_WEBHOOK_SECRET: " new-secret-16-ch , old-secret-16-ch ,," }).GITHUB_WEBHOOK_SECRET).toEqual([
-      "new-secret-16-ch",
-      "old-secret-16-ch",
-    ]);
+    expect(
+      parseConfig({ GITHUB_WEBHOOK_SECRET: " new-secret-16-ch , old-secret-16-ch ,," }).GITHUB_WEBHOOK_SECRET,
+    ).toEqual(["new-secret-16-ch", "old-secret-16-ch"]);
   });
 
   it("trusts no proxy by default, and only proxies named by hop count, address, subnet or Express's names", () => {
     expect(parseConfig({}).TRUST_PROXY).toBeUndefined();
     expect(parseConfig({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
-    expect(parseConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8, 192.0.2.7, fd00::/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
-    for (const value of ["true", "*", "10.0.0.0/33", "proxy.internal"]) expect(() => parseConfig({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY/);
+    expect(parseConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8, 192.0.2.7, fd00::/8" }).TRUST_PROXY).toEqual([
+      "loopback",
+      "10.0.0.0/8",
+      "192.0.2.7",
+      "fd00::/8",
+    ]);
+    for (const value of ["true", "*", "10.0.0.0/33", "proxy.internal"])
+      expect(() => parseConfig({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY/);
   });
 
   it("keeps Bull Board read-only, metrics off the public port's open side, and limits admin failures by default", () => {
-    expect(parseConfig({})).toMatchObject({ BULL_BOARD_WRITE: false, API_METRICS_PORT: 0, ADMIN_AUTH_MAX_FAILURES: 10, ADMIN_AUTH_WINDOW_SECONDS: 300 });
+    expect(parseConfig({})).toMatchObject({
+      BULL_BOARD_WRITE: false,
+      API_METRICS_PORT: 0,
+      ADMIN_AUTH_MAX_FAILURES: 10,
+      ADMIN_AUTH_WINDOW_SECONDS: 300,
+    });
   });
 
   it("redacts personal data for the model by default, with no fallback model and no daily AI budget", () => {
@@ -49,9 +59,17 @@ describe("configuration", () => {
     };
     expect(ai({})).toEqual([true, undefined, undefined]);
     // Compose passes unset variables as empty strings.
-    expect(ai({ AI_REDACT_PII: "false", OPENAI_FALLBACK_MODEL: "", AI_DAILY_BUDGET_USD: "" })).toEqual([false, undefined, undefined]);
-    expect(parseConfig({ OPENAI_FALLBACK_MODEL: "gpt-4.1-mini", AI_DAILY_BUDGET_USD: "2.50" })).toMatchObject({ OPENAI_FALLBACK_MODEL: "gpt-4.1-mini", AI_DAILY_BUDGET_USD: 2.5 });
-    for (const value of ["0", "-1", "ten"]) expect(() => parseConfig({ AI_DAILY_BUDGET_USD: value }), value).toThrow(/AI_DAILY_BUDGET_USD/);
+    expect(ai({ AI_REDACT_PII: "false", OPENAI_FALLBACK_MODEL: "", AI_DAILY_BUDGET_USD: "" })).toEqual([
+      false,
+      undefined,
+      undefined,
+    ]);
+    expect(parseConfig({ OPENAI_FALLBACK_MODEL: "gpt-4.1-mini", AI_DAILY_BUDGET_USD: "2.50" })).toMatchObject({
+      OPENAI_FALLBACK_MODEL: "gpt-4.1-mini",
+      AI_DAILY_BUDGET_USD: 2.5,
+    });
+    for (const value of ["0", "-1", "ten"])
+      expect(() => parseConfig({ AI_DAILY_BUDGET_USD: value }), value).toThrow(/AI_DAILY_BUDGET_USD/);
   });
 
   it("names every bad variable in one error", () => {
@@ -70,25 +88,37 @@ describe("configuration", () => {
   });
 
   it("refuses a request timeout below the headers timeout", () => {
-    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "1000" })).toThrow(/HTTP_REQUEST_TIMEOUT_MS: must not be below/);
+    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "1000" })).toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS: must not be below/,
+    );
   });
 
   it("parses AUTO_SEND into the kinds it names, empty by default, and refuses a malformed one", () => {
     expect(parseConfig({}).AUTO_SEND).toEqual([]);
     const config = parseConfig({ AUTO_SEND: "lead:hot, ticket:low,payment:*" });
     expect(config.AUTO_SEND).toEqual(["lead:hot", "ticket:low", "payment:*"]);
-    expect([autoSends(config, "lead", "hot"), autoSends(config, "lead", "warm"), autoSends(config, "payment", "disputed")]).toEqual([true, false, true]);
+    expect([
+      autoSends(config, "lead", "hot"),
+      autoSends(config, "lead", "warm"),
+      autoSends(config, "payment", "disputed"),
+    ]).toEqual([true, false, true]);
     expect(() => parseConfig({ AUTO_SEND: "lead:hot,everything" })).toThrow(/AUTO_SEND: "everything" is not/);
   });
 
   it("treats empty values as unset", () => {
-    expect(parseConfig({ ADMIN_TOKEN: "  ", OPENAI_BASE_URL: "" })).toMatchObject({ ADMIN_TOKEN: undefined, OPENAI_BASE_URL: undefined });
+    expect(parseConfig({ ADMIN_TOKEN: "  ", OPENAI_BASE_URL: "" })).toMatchObject({
+      ADMIN_TOKEN: undefined,
+      OPENAI_BASE_URL: undefined,
+    });
   });
 
   describe("Redis Cluster", () => {
     it("parses REDIS_CLUSTER_NODES into seed nodes; none by default", () => {
       expect(parseConfig({}).REDIS_CLUSTER_NODES).toEqual([]);
-      const config = parseConfig({ REDIS_CLUSTER_NODES: " redis-1:7000, 10.0.0.2:7001 ,[::1]:7002,", QUEUE_PREFIX: "{aiops}" });
+      const config = parseConfig({
+        REDIS_CLUSTER_NODES: " redis-1:7000, 10.0.0.2:7001 ,[::1]:7002,",
+        QUEUE_PREFIX: "{aiops}",
+      });
       expect(config.REDIS_CLUSTER_NODES).toEqual([
         { host: "redis-1", port: 7000 },
         { host: "10.0.0.2", port: 7001 },
@@ -97,8 +127,12 @@ describe("configuration", () => {
     });
 
     it("names a node that is not host:port", () => {
-      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:7000,redis-2", QUEUE_PREFIX: "{aiops}" })).toThrow(/REDIS_CLUSTER_NODES: "redis-2" is not host:port/);
-      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:70000", QUEUE_PREFIX: "{aiops}" })).toThrow(/REDIS_CLUSTER_NODES:/);
+      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:7000,redis-2", QUEUE_PREFIX: "{aiops}" })).toThrow(
+        /REDIS_CLUSTER_NODES: "redis-2" is not host:port/,
+      );
+      expect(() => parseConfig({ REDIS_CLUSTER_NODES: "redis-1:70000", QUEUE_PREFIX: "{aiops}" })).toThrow(
+        /REDIS_CLUSTER_NODES:/,
+      );
     });
 
     it("accepts a hash tag in QUEUE_PREFIX, and requires one when REDIS_CLUSTER_NODES is set", () => {
@@ -142,7 +176,9 @@ describe("secret rules", () => {
       ["a key with a stray space inside", `whsec_${b64(24).slice(0, 8)} ${b64(24).slice(8)}`],
     ])("refuses %s, on one line naming the variable and not the value", (_why, secret) => {
       const message = messageOf({ [variable]: secret });
-      expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable}: must (be canonical base64|decode to at least 24 bytes)`));
+      expect(message).toMatch(
+        new RegExp(`^Invalid configuration: ${variable}: must (be canonical base64|decode to at least 24 bytes)`),
+      );
       expect(message).not.toContain("\n");
       expect(message).not.toContain(secret.slice("whsec_".length) || "whsec_!");
     });
@@ -154,11 +190,15 @@ describe("secret rules", () => {
 
   it("accepts an inbound Standard Webhooks secret without the whsec_ prefix, but not an outbound one", () => {
     expect(parseConfig({ LEAD_WEBHOOK_SECRET: b64(24) }).LEAD_WEBHOOK_SECRET).toEqual([b64(24)]);
-    expect(messageOf({ OUTBOUND_WEBHOOK_SECRET: b64(24) })).toMatch(/OUTBOUND_WEBHOOK_SECRET: must be a Standard Webhooks secret/);
+    expect(messageOf({ OUTBOUND_WEBHOOK_SECRET: b64(24) })).toMatch(
+      /OUTBOUND_WEBHOOK_SECRET: must be a Standard Webhooks secret/,
+    );
   });
 
   it("checks every secret of a rotation list, naming which one is bad", () => {
-    expect(messageOf({ LEAD_WEBHOOK_SECRET: `whsec_${b64(32)},whsec_` })).toMatch(/LEAD_WEBHOOK_SECRET: secret 2 of 2 must be canonical base64/);
+    expect(messageOf({ LEAD_WEBHOOK_SECRET: `whsec_${b64(32)},whsec_` })).toMatch(
+      /LEAD_WEBHOOK_SECRET: secret 2 of 2 must be canonical base64/,
+    );
   });
 
   it.each([

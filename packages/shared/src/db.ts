@@ -2,12 +2,23 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.js";
-import { GroupCommit, batchClient } from "./group-commit.js";
+import { batchClient, GroupCommit } from "./group-commit.js";
 
-export { PrismaClient };
+export type {
+  Activity,
+  AiCacheEntry,
+  Contact,
+  Draft,
+  ErasureAudit,
+  EventLabel,
+  Payment,
+  StepResult,
+  Ticket,
+  WebhookEvent,
+} from "./generated/prisma/client.js";
 export { Prisma } from "./generated/prisma/client.js";
-export type { Activity, AiCacheEntry, Contact, Draft, ErasureAudit, EventLabel, Payment, StepResult, Ticket, WebhookEvent } from "./generated/prisma/client.js";
 export { EventStatus, StepStatus } from "./generated/prisma/enums.js";
+export { PrismaClient };
 
 /**
  * Parameterised SQL on the same `pg` pool as the Prisma client, for the worker's hot path.
@@ -77,7 +88,8 @@ function runSql(run: Run): Sql {
 /** The same statements through Prisma: for a client this module did not create. */
 function prismaSql(db: PrismaClient): Sql {
   return {
-    query: <Row extends object>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<Row[]>(text, ...values),
+    query: <Row extends object>(text: string, values: readonly unknown[] = []) =>
+      db.$queryRawUnsafe<Row[]>(text, ...values),
     execute: (text: string, values: readonly unknown[] = []) => db.$executeRawUnsafe(text, ...values),
   };
 }
@@ -122,7 +134,12 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   const maxBatch = options.batchStatements ?? 1;
   const group =
     maxBatch > 1
-      ? new GroupCommit({ connect: () => batchClient(databaseUrl), runOne: runOnPool(pool), nameOf: statementName, maxBatch })
+      ? new GroupCommit({
+          connect: () => batchClient(databaseUrl),
+          runOne: runOnPool(pool),
+          nameOf: statementName,
+          maxBatch,
+        })
       : undefined;
   if (group) groupCommits.set(db, group);
   const disconnect = db.$disconnect.bind(db);

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GroupCommit, batchClient } from "./group-commit.js";
+import { batchClient, GroupCommit } from "./group-commit.js";
 import { testConfig } from "./testing/index.js";
 
 const url = testConfig().config.DATABASE_URL;
@@ -24,7 +24,8 @@ function groupCommit(maxBatch = 64, deadlineMs?: number) {
   return { group, opened: () => opened };
 }
 
-const rows = async () => (await pool.query<{ key: string; value: number }>(`SELECT key, value FROM ${table} ORDER BY key`)).rows;
+const rows = async () =>
+  (await pool.query<{ key: string; value: number }>(`SELECT key, value FROM ${table} ORDER BY key`)).rows;
 
 beforeAll(async () => {
   await pool.query(`CREATE TABLE ${table} (key text PRIMARY KEY, value int NOT NULL CHECK (value >= 0))`);
@@ -82,7 +83,13 @@ describe("group commit", () => {
     ]);
     await group.close();
 
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "rejected"]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+    ]);
     expect(((outcomes[2] as PromiseRejectedResult).reason as { code: string }).code).toBe("23514");
     expect(((outcomes[4] as PromiseRejectedResult).reason as { code: string }).code).toBe("23505");
     expect(await rows()).toEqual([
@@ -123,7 +130,9 @@ describe("group commit", () => {
     await blocker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
     const stuck = Promise.allSettled([group.run(INSERT, ["lost-1", 1]), group.run(INSERT, ["lost-2", 2])]);
     for (let i = 0; i < 100; i++) {
-      const waiting = await pool.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid]);
+      const waiting = await pool.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [
+        pid,
+      ]);
       if (waiting.rowCount) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

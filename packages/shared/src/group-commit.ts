@@ -116,7 +116,11 @@ export class GroupCommit {
     }
     this.stats.batches++;
     this.stats.statements += batch.length;
-    const statements = batch.map((item) => ({ name: this.options.nameOf(item.text), text: item.text, values: item.values }));
+    const statements = batch.map((item) => ({
+      name: this.options.nameOf(item.text),
+      text: item.text,
+      values: item.values,
+    }));
 
     let exchange: BatchExchange;
     try {
@@ -129,14 +133,17 @@ export class GroupCommit {
     let failure: unknown;
     const deadlineMs = this.options.deadlineMs ?? 60_000;
     // Broken off, the connection fails the batch as any broken connection does.
-    const deadline = setTimeout(() => connectionOf(client).stream.destroy(new Error(`Postgres did not answer a batch within ${deadlineMs} ms`)), deadlineMs);
+    const deadline = setTimeout(
+      () => connectionOf(client).stream.destroy(new Error(`Postgres did not answer a batch within ${deadlineMs} ms`)),
+      deadlineMs,
+    );
     try {
       await prepare(client, statements);
       client.query(exchange as unknown as pg.Submittable);
       await exchange.done;
       failure = exchange.error;
       if (failure === undefined && exchange.results.length === batch.length) {
-        exchange.results.forEach((result, i) => batch[i]!.resolve(result));
+        for (const [i, result] of exchange.results.entries()) batch[i]!.resolve(result);
         return;
       }
     } catch (error) {

@@ -1,7 +1,13 @@
 import { Cluster, Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "./config.js";
-import { acknowledgedKey, createProducerConnection, createWorkerConnection, redisKey, type RedisClient } from "./queue.js";
+import {
+  acknowledgedKey,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisClient,
+  redisKey,
+} from "./queue.js";
 
 const opened: RedisClient[] = [];
 afterEach(() => {
@@ -14,7 +20,11 @@ function open(client: RedisClient): RedisClient {
 
 describe("Redis connections", () => {
   // Nothing listens on these ports: the tests look at the options, not at a server.
-  const cluster = parseConfig({ REDIS_CLUSTER_NODES: "127.0.0.1:1,127.0.0.1:2", QUEUE_PREFIX: "{aiops}", REDIS_URL: "redis://ops:p%40ss@ignored:6379" });
+  const cluster = parseConfig({
+    REDIS_CLUSTER_NODES: "127.0.0.1:1,127.0.0.1:2",
+    QUEUE_PREFIX: "{aiops}",
+    REDIS_URL: "redis://ops:p%40ss@ignored:6379",
+  });
 
   it("connect to REDIS_URL's single Redis unless REDIS_CLUSTER_NODES is set", () => {
     const single = parseConfig({ REDIS_URL: "redis://127.0.0.1:1" });
@@ -30,7 +40,11 @@ describe("Redis connections", () => {
     const producerOptions = (producer as Cluster).options;
     expect(producerOptions.enableOfflineQueue).toBe(false);
     expect(producerOptions.redisOptions).toMatchObject({ maxRetriesPerRequest: 1, username: "ops", password: "p@ss" });
-    expect((worker as Cluster).options.redisOptions).toMatchObject({ maxRetriesPerRequest: null, username: "ops", password: "p@ss" });
+    expect((worker as Cluster).options.redisOptions).toMatchObject({
+      maxRetriesPerRequest: null,
+      username: "ops",
+      password: "p@ss",
+    });
   });
 
   it("names every key outside BullMQ from QUEUE_PREFIX, so it carries the prefix's hash tag", () => {

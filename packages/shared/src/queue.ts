@@ -1,5 +1,5 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import { type ConnectionOptions, type JobsOptions, Queue } from "bullmq";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import type { Config } from "./config.js";
 

@@ -57,7 +57,10 @@ export function minLengthProblem(secret: string, min: number): string | undefine
 }
 
 /** The first problem in a comma-separated list of secrets, naming which one. */
-export function secretListProblem(secrets: readonly string[], problemOf: (secret: string) => string | undefined): string | undefined {
+export function secretListProblem(
+  secrets: readonly string[],
+  problemOf: (secret: string) => string | undefined,
+): string | undefined {
   for (const [index, secret] of secrets.entries()) {
     const problem = problemOf(secret);
     if (problem) return secrets.length === 1 ? problem : `secret ${index + 1} of ${secrets.length} ${problem}`;

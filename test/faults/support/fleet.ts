@@ -1,6 +1,13 @@
 // The platform as separate processes (one API, N workers) on a queue prefix of its own,
 // with a fake OpenAI server that counts what it is asked.
-import { createDatabase, createEventsQueue, parseConfig, type Config, type EventJob, type PrismaClient } from "@aiops/shared";
+import {
+  type Config,
+  createDatabase,
+  createEventsQueue,
+  type EventJob,
+  type PrismaClient,
+  parseConfig,
+} from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
 import { FakeOpenAiServer } from "@aiops/worker/testing";
 import type { Queue } from "bullmq";
@@ -81,7 +88,9 @@ export class Fleet {
 
   /** Running workers that have not run a single job: every multi-worker test expects none. */
   async idleWorkers(): Promise<number> {
-    const counts = await Promise.all(this.workers.filter((w) => w.running).map((w) => jobsRun(this.metricsPorts.get(w) ?? 0)));
+    const counts = await Promise.all(
+      this.workers.filter((w) => w.running).map((w) => jobsRun(this.metricsPorts.get(w) ?? 0)),
+    );
     return counts.filter((count) => count === 0).length;
   }
 

@@ -1,7 +1,7 @@
 // A Redis of the test's own, on a free port with its own directory, so it can be killed
 // and restarted without touching the machine's Redis. AOF with `appendfsync always`: a
 // write Redis acknowledged is on disk before the answer, as the production guide asks.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -36,12 +36,24 @@ export class OwnRedis {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes"];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      this.dir,
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+    ];
     args.push("--appendfsync", "always", "--maxmemory-policy", "noeviction", "--logfile", join(this.dir, "redis.log"));
     this.process = spawn("redis-server", args, { stdio: "ignore" });
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(this.port))) {
-      if (Date.now() > deadline || this.process.exitCode !== null) throw new Error(`redis-server did not start on ${this.port}`);
+      if (Date.now() > deadline || this.process.exitCode !== null)
+        throw new Error(`redis-server did not start on ${this.port}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this;

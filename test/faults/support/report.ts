@@ -25,9 +25,14 @@ export function record(report: Omit<ScenarioReport, "at">): void {
   all[report.scenario] = { ...report, at: new Date().toISOString() };
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
   const rows = Object.values(all).map(
-    (r) => `| ${r.scenario} | ${r.sent} | ${r.acknowledged} | ${r.completed} | ${r.lost} | ${r.duplicated} | ${r.notes} | \`${r.command}\` |`,
+    (r) =>
+      `| ${r.scenario} | ${r.sent} | ${r.acknowledged} | ${r.completed} | ${r.lost} | ${r.duplicated} | ${r.notes} | \`${r.command}\` |`,
   );
-  const table = ["| scenario | sent | acknowledged | completed | lost | duplicated | notes | reproduce |", "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |", ...rows];
+  const table = [
+    "| scenario | sent | acknowledged | completed | lost | duplicated | notes | reproduce |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ...rows,
+  ];
   writeFileSync(`${dir}faults.md`, `${table.join("\n")}\n`);
   process.stdout.write(`\n[faults] ${report.scenario}: ${JSON.stringify({ ...report, command: undefined })}\n`);
 }

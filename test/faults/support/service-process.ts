@@ -1,6 +1,6 @@
 // The API or a worker as its own operating-system process, started the way `npm run start:api`
 // and `npm run start:worker` start them, so a test can SIGKILL it.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 

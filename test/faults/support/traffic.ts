@@ -1,7 +1,7 @@
 // Signed events of all three event types at a steady rate, delivered and retried the way
 // the providers do: a 5xx, a timeout or a refused connection is retried with backoff until
 // the platform acknowledges the event; nothing else is.
-import { builtInSources, signedRequest, type SampleEvent, type SourceDefinition } from "@aiops/shared";
+import { builtInSources, type SampleEvent, type SourceDefinition, signedRequest } from "@aiops/shared";
 import { TEST_SECRETS } from "@aiops/shared/testing";
 
 /** Sources that map onto the three event types: a lead form, a Zendesk ticket, a Stripe payment. */
@@ -56,7 +56,15 @@ export class Traffic {
     const seq = ++seqBase;
     const source = builtInSources.find((s) => s.name === MIX[seq % MIX.length])!;
     const tag = `flt${seq}x`;
-    const event: TrafficEvent = { seq, source, sample: tagged(source, seq, tag), tag, sentAt: Date.now(), deliveries: 0, accepted: 0 };
+    const event: TrafficEvent = {
+      seq,
+      source,
+      sample: tagged(source, seq, tag),
+      tag,
+      sentAt: Date.now(),
+      deliveries: 0,
+      accepted: 0,
+    };
     this.events.push(event);
     return event;
   }
@@ -115,7 +123,9 @@ export class Traffic {
   }
 
   track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => void this.refused.push(String(error))).finally(() => this.inFlight.delete(tracked));
+    const tracked = work
+      .catch((error: unknown) => void this.refused.push(String(error)))
+      .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 

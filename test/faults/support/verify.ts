@@ -30,7 +30,9 @@ export async function drain(fleet: Fleet, traffic: Traffic, timeoutMs = 90_000):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const final = await fleet.db.webhookEvent.count({ where: { id: { in: ids }, status: { in: FINAL as never } } });
-    const counts = await fleet.queue.getJobCounts("waiting", "active", "delayed", "prioritized").catch(() => ({ pending: 1 }));
+    const counts = await fleet.queue
+      .getJobCounts("waiting", "active", "delayed", "prioritized")
+      .catch(() => ({ pending: 1 }));
     if (final === ids.length && Object.values(counts).every((n) => n === 0)) return true;
     await sleep(500);
   }
@@ -60,7 +62,11 @@ export async function outcome(fleet: Fleet, traffic: Traffic): Promise<Outcome> 
     else if (row.status === "completed" && !(await hasCrmRecord(fleet, event))) lost++;
   }
 
-  const activities = await fleet.db.activity.groupBy({ by: ["eventId"], where: { eventId: { in: ids } }, _count: { _all: true } });
+  const activities = await fleet.db.activity.groupBy({
+    by: ["eventId"],
+    where: { eventId: { in: ids } },
+    _count: { _all: true },
+  });
   const extraActivities = activities.reduce((sum, group) => sum + Math.max(0, group._count._all - 1), 0);
   const duplicateAcks = acked.reduce((sum, event) => sum + Math.max(0, event.accepted - 1), 0);
 

@@ -1,12 +1,12 @@
 import { fileURLToPath } from "node:url";
-import express, { type RequestHandler, type Router } from "express";
-import type { Queue } from "bullmq";
 import type { Config, DraftJob, EventJob, Logger, PrismaClient } from "@aiops/shared";
+import type { Queue } from "bullmq";
+import express, { type RequestHandler, type Router } from "express";
 import { adminRoutes } from "./admin-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
 import type { DraftDesk } from "./draft-desk.js";
-import { EventReader } from "./event-reader.js";
 import { ErasureService } from "./erasure.js";
+import { EventReader } from "./event-reader.js";
 import { InboxReader } from "./inbox-reader.js";
 import { LabelDesk } from "./label-desk.js";
 import { Replayer } from "./replayer.js";
@@ -42,8 +42,24 @@ export function adminRouter(deps: AdminDeps): Router {
 
   // First, so that refusals (401, 403, 429) carry the headers too.
   router.use("/admin", adminSecurityHeaders, deps.auth);
-  router.use("/admin", express.json({ limit: "16kb" }), routerFor(adminRoutes({ reader, replayer, drafts: deps.drafts, labels: new LabelDesk(deps), erasure: new ErasureService({ ...deps, logger: deps.logger.child({ component: "erasure" }) }), inbox: new InboxReader(deps) })));
-  router.use(BULL_BOARD_PATH, bullBoardRouter([deps.queue, deps.draftsQueue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }));
+  router.use(
+    "/admin",
+    express.json({ limit: "16kb" }),
+    routerFor(
+      adminRoutes({
+        reader,
+        replayer,
+        drafts: deps.drafts,
+        labels: new LabelDesk(deps),
+        erasure: new ErasureService({ ...deps, logger: deps.logger.child({ component: "erasure" }) }),
+        inbox: new InboxReader(deps),
+      }),
+    ),
+  );
+  router.use(
+    BULL_BOARD_PATH,
+    bullBoardRouter([deps.queue, deps.draftsQueue, ...deps.otherQueues], { writable: deps.config.BULL_BOARD_WRITE }),
+  );
 
   const page = express.static(PAGE_DIR, { index: false, maxAge: 0 });
   router.get(["/admin", "/admin/"], (_req, res) => {
@@ -54,9 +70,13 @@ export function adminRouter(deps: AdminDeps): Router {
     res.setHeader("Content-Security-Policy", PAGE_POLICY);
     res.sendFile("inbox.html", { root: PAGE_DIR });
   });
-  router.use("/admin/assets", (_req, res, next) => {
-    res.setHeader("Content-Security-Policy", PAGE_POLICY);
-    next();
-  }, page);
+  router.use(
+    "/admin/assets",
+    (_req, res, next) => {
+      res.setHeader("Content-Security-Policy", PAGE_POLICY);
+      next();
+    },
+    page,
+  );
   return router;
 }

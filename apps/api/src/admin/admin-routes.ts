@@ -1,12 +1,12 @@
-import { z } from "zod";
 import { AppError } from "@aiops/shared";
+import { z } from "zod";
 import { validationDetails } from "../http/validation.js";
-import { approveBodySchema, draftListQuerySchema, rejectBodySchema, type DraftDesk } from "./draft-desk.js";
-import type { EventReader } from "./event-reader.js";
+import { approveBodySchema, type DraftDesk, draftListQuerySchema, rejectBodySchema } from "./draft-desk.js";
 import type { ErasureService } from "./erasure.js";
-import { inboxQuerySchema, type InboxReader } from "./inbox-reader.js";
-import type { LabelDesk } from "./label-desk.js";
+import type { EventReader } from "./event-reader.js";
 import { listQuerySchema } from "./event-reader.js";
+import { type InboxReader, inboxQuerySchema } from "./inbox-reader.js";
+import type { LabelDesk } from "./label-desk.js";
 import type { Replayer } from "./replayer.js";
 import type { Route } from "./routes.js";
 
@@ -22,13 +22,23 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; drafts: DraftDesk; labels: LabelDesk; erasure: ErasureService; inbox: InboxReader }): Route[] {
+export function adminRoutes(deps: {
+  reader: EventReader;
+  replayer: Replayer;
+  drafts: DraftDesk;
+  labels: LabelDesk;
+  erasure: ErasureService;
+  inbox: InboxReader;
+}): Route[] {
   const { reader, replayer, drafts, labels, erasure, inbox } = deps;
   return [
     {
       method: "get",
       path: "/inbox/items",
-      handle: async ({ query }) => ({ status: 200, body: await inbox.list(parse(inboxQuerySchema, query, "query").tab) }),
+      handle: async ({ query }) => ({
+        status: 200,
+        body: await inbox.list(parse(inboxQuerySchema, query, "query").tab),
+      }),
     },
     {
       method: "get",
@@ -43,7 +53,10 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
     {
       method: "get",
       path: "/drafts",
-      handle: async ({ query }) => ({ status: 200, body: await drafts.list(parse(draftListQuerySchema, query, "query")) }),
+      handle: async ({ query }) => ({
+        status: 200,
+        body: await drafts.list(parse(draftListQuerySchema, query, "query")),
+      }),
     },
     {
       method: "get",
@@ -53,12 +66,14 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
     {
       method: "post",
       path: "/drafts/:id/approve",
-      handle: ({ params, body, actor }) => drafts.approve(params.id ?? "", parse(approveBodySchema, body ?? {}, "body"), actor),
+      handle: ({ params, body, actor }) =>
+        drafts.approve(params.id ?? "", parse(approveBodySchema, body ?? {}, "body"), actor),
     },
     {
       method: "post",
       path: "/drafts/:id/reject",
-      handle: ({ params, body, actor }) => drafts.reject(params.id ?? "", parse(rejectBodySchema, body ?? {}, "body"), actor),
+      handle: ({ params, body, actor }) =>
+        drafts.reject(params.id ?? "", parse(rejectBodySchema, body ?? {}, "body"), actor),
     },
     {
       method: "get",
@@ -70,14 +85,19 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
       path: "/stats",
       handle: async ({ query }) => ({
         status: 200,
-        body: await reader.stats(parse(z.object({ source: z.string().max(200).optional() }), query, "query").source || undefined),
+        body: await reader.stats(
+          parse(z.object({ source: z.string().max(200).optional() }), query, "query").source || undefined,
+        ),
       }),
     },
     // Declared before /events/:id so that "replay" is never taken for an event id.
     {
       method: "post",
       path: "/events/replay",
-      handle: async ({ body }) => ({ status: 200, body: await replayer.replayFailed(parse(bulkReplaySchema, body ?? {}, "body")) }),
+      handle: async ({ body }) => ({
+        status: 200,
+        body: await replayer.replayFailed(parse(bulkReplaySchema, body ?? {}, "body")),
+      }),
     },
     {
       method: "get",
@@ -92,7 +112,10 @@ export function adminRoutes(deps: { reader: EventReader; replayer: Replayer; dra
     {
       method: "post",
       path: "/events/:id/label",
-      handle: async ({ params, body, actor }) => ({ status: 200, body: await labels.label(params.id ?? "", body, actor) }),
+      handle: async ({ params, body, actor }) => ({
+        status: 200,
+        body: await labels.label(params.id ?? "", body, actor),
+      }),
     },
     {
       method: "post",

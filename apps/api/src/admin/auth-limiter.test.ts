@@ -6,9 +6,16 @@ import { AuthFailureLimiter } from "./auth-limiter.js";
 const options = () => ({ keyPrefix: `test-${randomBytes(4).toString("hex")}:auth`, maxFailures: 2, windowSeconds: 60 });
 
 describe("AuthFailureLimiter", () => {
-  const live = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { enableOfflineQueue: false, lazyConnect: true });
+  const live = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
   // Nothing listens there: every command fails at once, as during a Redis outage.
-  const dead = new Redis("redis://127.0.0.1:9", { enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+  const dead = new Redis("redis://127.0.0.1:9", {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
   dead.on("error", () => undefined);
   afterAll(() => {
     live.disconnect();

@@ -30,7 +30,14 @@ describe("isSameOrigin", () => {
   });
 
   it("refuses other origins, Origin: null and origins that do not parse, without throwing", () => {
-    for (const origin of ["https://evil.example", "http://admin.example:3001", "null", "http://[::1", "", "admin.example:3000"])
+    for (const origin of [
+      "https://evil.example",
+      "http://admin.example:3001",
+      "null",
+      "http://[::1",
+      "",
+      "admin.example:3000",
+    ])
       expect(isSameOrigin({ host, origin }), origin).toBe(false);
     expect(isSameOrigin({ host, origin: "null", "sec-fetch-site": "same-origin" })).toBe(false);
     expect(isSameOrigin({ host, "sec-fetch-site": "cross-site" })).toBe(false);

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import type { RequestHandler } from "express";
 import { AppError } from "@aiops/shared";
+import type { RequestHandler } from "express";
 import type { AuthFailureLimiter } from "./auth-limiter.js";
 
 const REALM = 'realm="aiops admin", charset="UTF-8"';
@@ -13,7 +13,9 @@ function sameSecret(expected: string, received: string): boolean {
 }
 
 /** The presented token: a bearer token, or the password of basic auth (any user name, kept as `user`). */
-export function presentedToken(authorization: string | undefined): { token: string; scheme: "bearer" | "basic"; user?: string } | undefined {
+export function presentedToken(
+  authorization: string | undefined,
+): { token: string; scheme: "bearer" | "basic"; user?: string } | undefined {
   if (!authorization) return undefined;
   const [scheme = "", value = ""] = authorization.trim().split(/\s+/, 2);
   if (scheme.toLowerCase() === "bearer" && value) return { token: value, scheme: "bearer" };
@@ -38,7 +40,10 @@ export function adminAuth(adminToken: string | undefined, limiter: AuthFailureLi
     const waitMs = await limiter.retryAfterMs(address);
     if (waitMs > 0) {
       res.setHeader("Retry-After", String(Math.ceil(waitMs / 1000)));
-      throw new AppError("too_many_requests", "too many failed admin authentications from this address; try again later");
+      throw new AppError(
+        "too_many_requests",
+        "too many failed admin authentications from this address; try again later",
+      );
     }
     const presented = presentedToken(req.headers.authorization);
     if (!presented || !sameSecret(adminToken, presented.token)) {
@@ -49,7 +54,8 @@ export function adminAuth(adminToken: string | undefined, limiter: AuthFailureLi
     if (presented.scheme === "basic" && !["GET", "HEAD", "OPTIONS"].includes(req.method) && !isSameOrigin(req.headers))
       throw new AppError("forbidden", "cross-site requests cannot change anything");
     // Who decides a draft: the basic-auth user name, or "token" for the bearer token (or a blank name).
-    res.locals.adminActor = presented.scheme === "basic" && presented.user?.trim() ? presented.user.trim().slice(0, 200) : "token";
+    res.locals.adminActor =
+      presented.scheme === "basic" && presented.user?.trim() ? presented.user.trim().slice(0, 200) : "token";
     next();
   };
 }

@@ -1,9 +1,9 @@
-import type { Queue } from "bullmq";
-import express, { type Express, type Router } from "express";
+import { AppError } from "@aiops/shared";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
-import { AppError } from "@aiops/shared";
+import type { Queue } from "bullmq";
+import express, { type Express, type Router } from "express";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
@@ -32,7 +32,10 @@ export function bullBoardRouter(queues: readonly Queue[], options: { writable: b
   if (!options.writable)
     router.use((req, _res, next) => {
       if (READS.has(req.method)) return next();
-      throw new AppError("forbidden", "Bull Board is read-only: set BULL_BOARD_WRITE=true to change jobs and queues from it");
+      throw new AppError(
+        "forbidden",
+        "Bull Board is read-only: set BULL_BOARD_WRITE=true to change jobs and queues from it",
+      );
     });
   router.use(board);
   return router;

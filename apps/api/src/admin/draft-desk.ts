@@ -1,19 +1,19 @@
-import type { Queue } from "bullmq";
-import { z } from "zod";
 import {
   AppError,
+  type Config,
   channelConfigured,
   DRAFT_SEND_JOB,
+  type Draft,
+  type DraftJob,
   draftJobOptions,
   draftStatuses,
   eventTypeSchema,
-  type Config,
-  type Draft,
-  type DraftJob,
   type Logger,
   type Prisma,
   type PrismaClient,
 } from "@aiops/shared";
+import type { Queue } from "bullmq";
+import { z } from "zod";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 
 const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -88,12 +88,19 @@ export class DraftDesk {
   constructor(private readonly deps: { db: PrismaClient; queue: Queue<DraftJob>; config: Config; logger: Logger }) {}
 
   async list(query: DraftListQuery): Promise<{ drafts: DraftView[]; nextCursor: string | null }> {
-    const where: Prisma.DraftWhereInput = { ...(query.status && { status: query.status }), ...(query.type && { type: query.type }) };
+    const where: Prisma.DraftWhereInput = {
+      ...(query.status && { status: query.status }),
+      ...(query.type && { type: query.type }),
+    };
     if (query.cursor) {
       const { receivedAt: createdAt, id } = decodeCursor(query.cursor);
       where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
     }
-    const rows = await this.deps.db.draft.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit + 1 });
+    const rows = await this.deps.db.draft.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -109,10 +116,18 @@ export class DraftDesk {
   async approve(id: string, edit: z.infer<typeof approveBodySchema>, actor: string): Promise<Decision> {
     const draft = await this.find(id);
     if (!channelConfigured(this.deps.config, draft.channel))
-      throw new AppError("channel_not_configured", `the draft's channel (${draft.channel}) is not configured: set its variables, see the README`);
+      throw new AppError(
+        "channel_not_configured",
+        `the draft's channel (${draft.channel}) is not configured: set its variables, see the README`,
+      );
     const { count } = await this.deps.db.draft.updateMany({
       where: { id, status: "pending" },
-      data: { status: "approved", decidedBy: actor, decidedAt: new Date(), ...(edit.body !== undefined && { body: edit.body }) },
+      data: {
+        status: "approved",
+        decidedBy: actor,
+        decidedAt: new Date(),
+        ...(edit.body !== undefined && { body: edit.body }),
+      },
     });
     if (count === 1) {
       await this.enqueue(id);

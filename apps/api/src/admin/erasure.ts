@@ -1,7 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
+import { AppError, type Config, type EventJob, type Logger, Prisma, type PrismaClient } from "@aiops/shared";
 import type { Queue } from "bullmq";
 import { z } from "zod";
-import { AppError, Prisma, type Config, type EventJob, type Logger, type PrismaClient } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
 
 export const erasureBodySchema = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(320)) });
@@ -21,7 +21,9 @@ export interface ErasureResult {
 /** The HMAC key for audit entries: ERASURE_SALT, else one derived from the admin token. */
 export function erasureKey(config: Pick<Config, "ERASURE_SALT" | "ADMIN_TOKEN">): string {
   if (config.ERASURE_SALT) return config.ERASURE_SALT;
-  return createHash("sha256").update(`aiops-erasure:${config.ADMIN_TOKEN ?? ""}`).digest("hex");
+  return createHash("sha256")
+    .update(`aiops-erasure:${config.ADMIN_TOKEN ?? ""}`)
+    .digest("hex");
 }
 
 /** The audit's stand-in for an address: equal for equal addresses, useless without the key. */
@@ -51,14 +53,17 @@ export class ErasureService {
 
   async call(input: unknown, actor: string): Promise<ErasureResult> {
     const parsed = erasureBodySchema.safeParse(input ?? {});
-    if (!parsed.success) throw new AppError("invalid_payload", "give the person's email address", validationDetails(parsed.error));
+    if (!parsed.success)
+      throw new AppError("invalid_payload", "give the person's email address", validationDetails(parsed.error));
     const email = parsed.data.email.trim().toLowerCase();
     const hash = subjectHash(erasureKey(this.deps.config), email);
 
     const { counts, swept, eventIds, auditId } = await this.deps.db.$transaction(
       async (tx) => {
         const result = await this.eraseRows(tx, email);
-        const audit = await tx.erasureAudit.create({ data: { subjectHash: hash, requestedBy: actor, counts: { ...result.counts, swept: result.swept } } });
+        const audit = await tx.erasureAudit.create({
+          data: { subjectHash: hash, requestedBy: actor, counts: { ...result.counts, swept: result.swept } },
+        });
         return { ...result, auditId: audit.id };
       },
       { timeout: 60_000, maxWait: 10_000 },
@@ -69,7 +74,10 @@ export class ErasureService {
     return { counts, swept, queue, auditId };
   }
 
-  private async eraseRows(tx: Tx, email: string): Promise<{ counts: Record<string, number>; swept: Record<string, number>; eventIds: string[] }> {
+  private async eraseRows(
+    tx: Tx,
+    email: string,
+  ): Promise<{ counts: Record<string, number>; swept: Record<string, number>; eventIds: string[] }> {
     const contact = await tx.contact.findUnique({ where: { email }, select: { id: true } });
     const contactId = contact?.id ?? null;
 
@@ -93,8 +101,13 @@ export class ErasureService {
       where: mine(ticketIds),
       data: { subject: ERASED, description: null, summary: null, draftReply: null, url: null, contactId: null },
     });
-    const payments = await tx.payment.updateMany({ where: mine(paymentIds), data: { failureReason: null, draftMessage: null, contactId: null } });
-    const drafts = await tx.draft.deleteMany({ where: { OR: [{ eventId: { in: eventIds } }, { recipient: { equals: email, mode: "insensitive" } }] } });
+    const payments = await tx.payment.updateMany({
+      where: mine(paymentIds),
+      data: { failureReason: null, draftMessage: null, contactId: null },
+    });
+    const drafts = await tx.draft.deleteMany({
+      where: { OR: [{ eventId: { in: eventIds } }, { recipient: { equals: email, mode: "insensitive" } }] },
+    });
     const activities = contactId ? await tx.activity.deleteMany({ where: { contactId } }) : { count: 0 };
     const contacts = await tx.contact.deleteMany({ where: { email } });
     // The event rows stay, so a provider's re-delivery is still recognised as a duplicate;
@@ -140,7 +153,8 @@ export class ErasureService {
       const replaced = Prisma.sql`regexp_replace(${col}::text, ${pattern}, ${ERASED}, 'gi')`;
       // The address only ever sits inside a JSON string, so replacing it keeps the document valid.
       const value = type === "json" || type === "jsonb" ? Prisma.sql`(${replaced})::${Prisma.raw(type)}` : replaced;
-      const count = await tx.$executeRaw`UPDATE ${Prisma.raw(quoteIdent(table))} SET ${col} = ${value} WHERE strpos(lower(${col}::text), ${email}) > 0`;
+      const count =
+        await tx.$executeRaw`UPDATE ${Prisma.raw(quoteIdent(table))} SET ${col} = ${value} WHERE strpos(lower(${col}::text), ${email}) > 0`;
       if (count > 0) swept[`${table}.${column}`] = count;
     }
     return swept;

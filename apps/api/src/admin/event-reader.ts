@@ -1,8 +1,8 @@
+import { AppError, type EventJob, EventStatus, eventTypeSchema, type Prisma, type PrismaClient } from "@aiops/shared";
 import type { Queue } from "bullmq";
 import { z } from "zod";
-import { AppError, EventStatus, eventTypeSchema, type EventJob, type Prisma, type PrismaClient } from "@aiops/shared";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { eventDetail, eventSummary, jobView, queuedDetail, type EventDetail, type EventSummary } from "./event-view.js";
+import { type EventDetail, type EventSummary, eventDetail, eventSummary, jobView, queuedDetail } from "./event-view.js";
 
 /** An empty query parameter (a blank form field) means "no filter". */
 const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
@@ -64,7 +64,10 @@ export class EventReader {
       this.deps.db.webhookEvent.groupBy({ by: ["status"], where: source ? { source } : {}, _count: { _all: true } }),
       this.deps.queue.getJobCounts(...QUEUE_STATES),
     ]);
-    const events = Object.fromEntries(Object.values(EventStatus).map((status) => [status, 0])) as Record<EventStatus, number>;
+    const events = Object.fromEntries(Object.values(EventStatus).map((status) => [status, 0])) as Record<
+      EventStatus,
+      number
+    >;
     for (const group of groups) events[group.status] = group._count._all;
     return { events, queue: jobs };
   }

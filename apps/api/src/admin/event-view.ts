@@ -1,5 +1,5 @@
-import type { Job } from "bullmq";
 import type { EventJob, EventStatus, EventType, StepResult, WebhookEvent } from "@aiops/shared";
+import type { Job } from "bullmq";
 
 export interface TokenUsage {
   promptTokens: number;
@@ -76,7 +76,11 @@ export function eventSummary(event: Omit<WebhookEvent, "payload">): EventSummary
 
 function usage(prompt: number | null, completion: number | null): TokenUsage | null {
   if (prompt === null && completion === null) return null;
-  return { promptTokens: prompt ?? 0, completionTokens: completion ?? 0, totalTokens: (prompt ?? 0) + (completion ?? 0) };
+  return {
+    promptTokens: prompt ?? 0,
+    completionTokens: completion ?? 0,
+    totalTokens: (prompt ?? 0) + (completion ?? 0),
+  };
 }
 
 export function stepView(step: StepResult): StepView {

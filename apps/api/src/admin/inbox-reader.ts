@@ -1,6 +1,6 @@
+import { AppError, type Config, channelConfigured, type Draft, type Prisma, type PrismaClient } from "@aiops/shared";
 import { z } from "zod";
-import { AppError, channelConfigured, Prisma, type Config, type Draft, type PrismaClient } from "@aiops/shared";
-import { draftView, type DraftView } from "./draft-desk.js";
+import { type DraftView, draftView } from "./draft-desk.js";
 
 export const inboxTabs = ["leads", "tickets", "payments", "sent", "rejected"] as const;
 export const inboxQuerySchema = z.object({ tab: z.enum(inboxTabs).default("leads") });
@@ -27,7 +27,8 @@ export interface InboxItem {
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value : null);
-const obj = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const obj = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** What the person wrote, from the payload as each built-in source carries it. */
 function wroteFrom(payload: unknown): string {
@@ -55,7 +56,9 @@ function nameFrom(payload: unknown): string | null {
 function emailFrom(payload: unknown): string | null {
   const body = obj(payload);
   const data = obj(obj(body.data).object);
-  return text(body.email) ?? text(obj(body.requester).email) ?? text(data.receipt_email) ?? text(data.customer_email) ?? null;
+  return (
+    text(body.email) ?? text(obj(body.requester).email) ?? text(data.receipt_email) ?? text(data.customer_email) ?? null
+  );
 }
 
 /** Reads the operations inbox, a contact's timeline and the AI's live accuracy for the console. */
@@ -75,21 +78,37 @@ export class InboxReader {
     if (tab === "leads") items.sort((a, b) => (b.ai.urgency ?? -1) - (a.ai.urgency ?? -1));
     // By priority, then the longest waiting first (within the newest LIMIT).
     if (tab === "tickets")
-      items.sort((a, b) => (PRIORITY_RANK[a.ai.verdict ?? ""] ?? 9) - (PRIORITY_RANK[b.ai.verdict ?? ""] ?? 9) || a.draft.createdAt.localeCompare(b.draft.createdAt));
+      items.sort(
+        (a, b) =>
+          (PRIORITY_RANK[a.ai.verdict ?? ""] ?? 9) - (PRIORITY_RANK[b.ai.verdict ?? ""] ?? 9) ||
+          a.draft.createdAt.localeCompare(b.draft.createdAt),
+      );
     return { tab, items };
   }
 
   private async items(drafts: Draft[]): Promise<InboxItem[]> {
     const { db, config } = this.deps;
     const eventIds = drafts.map((draft) => draft.eventId);
-    const events = await db.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true, payload: true, receivedAt: true } });
+    const events = await db.webhookEvent.findMany({
+      where: { id: { in: eventIds } },
+      select: { id: true, payload: true, receivedAt: true },
+    });
     const eventOf = new Map(events.map((event) => [event.id, event]));
     // A draft's recipient is an address for email, a description ("Zendesk ticket #1") otherwise.
     const emailOf = (draft: Draft) =>
-      (draft.channel === "email" && draft.recipient ? draft.recipient : emailFrom(eventOf.get(draft.eventId)?.payload))?.toLowerCase() ?? null;
+      (draft.channel === "email" && draft.recipient
+        ? draft.recipient
+        : emailFrom(eventOf.get(draft.eventId)?.payload)
+      )?.toLowerCase() ?? null;
     const [steps, labels, contacts] = await Promise.all([
-      db.stepResult.findMany({ where: { eventId: { in: eventIds }, name: { in: ["ai.lead", "ai.ticket", "ai.payment"] } } }),
-      db.eventLabel.findMany({ where: { eventId: { in: eventIds } }, orderBy: [{ eventId: "asc" }, { id: "desc" }], distinct: ["eventId"] }),
+      db.stepResult.findMany({
+        where: { eventId: { in: eventIds }, name: { in: ["ai.lead", "ai.ticket", "ai.payment"] } },
+      }),
+      db.eventLabel.findMany({
+        where: { eventId: { in: eventIds } },
+        orderBy: [{ eventId: "asc" }, { id: "desc" }],
+        distinct: ["eventId"],
+      }),
       db.contact.findMany({ where: { email: { in: drafts.flatMap((draft) => emailOf(draft) ?? []) } } }),
     ]);
     const stepOf = new Map(steps.map((step) => [step.eventId, step]));
@@ -103,9 +122,11 @@ export class InboxReader {
       const contact = email ? contactOf.get(email) : undefined;
       const reasons = Array.isArray(output.reasons)
         ? output.reasons.filter((reason): reason is string => typeof reason === "string")
-        : [text(output.summary), output.category && `category: ${String(output.category)}`, output.sentiment && `sentiment: ${String(output.sentiment)}`].filter(
-            (reason): reason is string => typeof reason === "string" && reason !== "",
-          );
+        : [
+            text(output.summary),
+            output.category && `category: ${String(output.category)}`,
+            output.sentiment && `sentiment: ${String(output.sentiment)}`,
+          ].filter((reason): reason is string => typeof reason === "string" && reason !== "");
       const label = labelOf.get(draft.eventId);
       return {
         draft: draftView(draft),
@@ -113,7 +134,10 @@ export class InboxReader {
         who: { name: contact?.name ?? nameFrom(event?.payload), email, contactId: contact?.id ?? null },
         wrote: wroteFrom(event?.payload),
         ai: {
-          verdict: text(output.category) && draft.type === "lead" ? String(output.category) : (text(output.priority) ?? text(output.risk)),
+          verdict:
+            text(output.category) && draft.type === "lead"
+              ? String(output.category)
+              : (text(output.priority) ?? text(output.risk)),
           urgency: typeof output.urgency === "number" ? output.urgency : null,
           reasons,
           provider: step?.provider ?? null,
@@ -129,12 +153,26 @@ export class InboxReader {
   /** A contact's CRM record and timeline: activities and the drafts sent to them, oldest first. */
   async contact(id: string) {
     const { db } = this.deps;
-    const contact = z.uuid().safeParse(id).success ? await db.contact.findUnique({ where: { id }, include: { activities: true } }) : null;
+    const contact = z.uuid().safeParse(id).success
+      ? await db.contact.findUnique({ where: { id }, include: { activities: true } })
+      : null;
     if (!contact) throw new AppError("not_found", `no contact ${id}`);
-    const drafts = await db.draft.findMany({ where: { recipient: { equals: contact.email, mode: "insensitive" }, status: "sent" } });
+    const drafts = await db.draft.findMany({
+      where: { recipient: { equals: contact.email, mode: "insensitive" }, status: "sent" },
+    });
     const timeline = [
-      ...contact.activities.map((activity) => ({ at: activity.createdAt.toISOString(), kind: activity.kind, summary: activity.summary, eventId: activity.eventId })),
-      ...drafts.map((draft) => ({ at: (draft.sentAt ?? draft.updatedAt).toISOString(), kind: "draft_sent", summary: `${draft.subject} (by ${draft.channel})`, eventId: draft.eventId })),
+      ...contact.activities.map((activity) => ({
+        at: activity.createdAt.toISOString(),
+        kind: activity.kind,
+        summary: activity.summary,
+        eventId: activity.eventId,
+      })),
+      ...drafts.map((draft) => ({
+        at: (draft.sentAt ?? draft.updatedAt).toISOString(),
+        kind: "draft_sent",
+        summary: `${draft.subject} (by ${draft.channel})`,
+        eventId: draft.eventId,
+      })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     return {
       id: contact.id,
@@ -149,8 +187,20 @@ export class InboxReader {
   }
 
   /** Per ISO week, task and provider/model: how often the reviewers' latest label agreed with the AI. */
-  async accuracy(): Promise<{ weeks: Array<{ week: string; task: string; provider: string; model: string; labelled: number; agreed: number; accuracy: number }> }> {
-    const rows = await this.deps.db.$queryRaw<Array<{ week: Date; task: string; provider: string; model: string; labelled: bigint; agreed: bigint }>>`
+  async accuracy(): Promise<{
+    weeks: Array<{
+      week: string;
+      task: string;
+      provider: string;
+      model: string;
+      labelled: number;
+      agreed: number;
+      accuracy: number;
+    }>;
+  }> {
+    const rows = await this.deps.db.$queryRaw<
+      Array<{ week: Date; task: string; provider: string; model: string; labelled: bigint; agreed: bigint }>
+    >`
       WITH latest AS (
         SELECT DISTINCT ON (event_id) * FROM event_labels WHERE category IS NOT NULL OR priority IS NOT NULL ORDER BY event_id, id DESC
       )

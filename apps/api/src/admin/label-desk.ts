@@ -1,5 +1,13 @@
+import {
+  AppError,
+  draftVerdicts,
+  type EventLabel,
+  labelledSteps,
+  leadCategories,
+  type PrismaClient,
+  ticketPriorities,
+} from "@aiops/shared";
 import { z } from "zod";
-import { AppError, draftVerdicts, labelledSteps, leadCategories, ticketPriorities, type EventLabel, type PrismaClient } from "@aiops/shared";
 import { validationDetails } from "../http/validation.js";
 
 export const labelBodySchema = z
@@ -8,7 +16,10 @@ export const labelBodySchema = z
     priority: z.enum(ticketPriorities).optional(),
     draft: z.enum(draftVerdicts).optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), "give a category, a priority or a draft verdict");
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    "give a category, a priority or a draft verdict",
+  );
 export type LabelBody = z.infer<typeof labelBodySchema>;
 
 /** A label as the admin API shows it. */
@@ -53,16 +64,25 @@ export class LabelDesk {
     const parsed = labelBodySchema.safeParse(input ?? {});
     if (!parsed.success) throw new AppError("invalid_payload", "invalid label", validationDetails(parsed.error));
     const body = parsed.data;
-    const event = await this.deps.db.webhookEvent.findUnique({ where: { id: eventId }, select: { id: true, type: true } });
+    const event = await this.deps.db.webhookEvent.findUnique({
+      where: { id: eventId },
+      select: { id: true, type: true },
+    });
     if (!event) throw new AppError("not_found", `no event ${eventId}`);
-    if (event.type !== "lead" && event.type !== "ticket") throw invalid(`a ${event.type} event has nothing to label`, "");
-    if (event.type === "lead" && body.priority !== undefined) throw invalid("a lead takes a category, not a priority", "priority");
-    if (event.type === "ticket" && body.category !== undefined) throw invalid("a ticket takes a priority, not a category", "category");
+    if (event.type !== "lead" && event.type !== "ticket")
+      throw invalid(`a ${event.type} event has nothing to label`, "");
+    if (event.type === "lead" && body.priority !== undefined)
+      throw invalid("a lead takes a category, not a priority", "priority");
+    if (event.type === "ticket" && body.category !== undefined)
+      throw invalid("a ticket takes a priority, not a category", "category");
 
     const { step, field } = labelledSteps[event.type];
     const [previous, ai] = await Promise.all([
       this.latest(eventId),
-      this.deps.db.stepResult.findUnique({ where: { eventId_name: { eventId, name: step } }, select: { output: true, provider: true, model: true } }),
+      this.deps.db.stepResult.findUnique({
+        where: { eventId_name: { eventId, name: step } },
+        select: { output: true, provider: true, model: true },
+      }),
     ]);
     const output = ai?.output as Record<string, unknown> | null | undefined;
     const aiValue = typeof output?.[field] === "string" ? (output[field] as string) : null;

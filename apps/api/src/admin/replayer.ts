@@ -1,25 +1,34 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { Job, JobState, Queue } from "bullmq";
 import {
   AppError,
-  eventJobOptions,
   type Config,
   type EventJob,
+  eventJobOptions,
   type Logger,
   type PrismaClient,
   type WebhookEvent,
 } from "@aiops/shared";
+import type { Job, JobState, Queue } from "bullmq";
 
 /** What replay did to the event's job. */
 export type JobAction = "retried" | "requeued" | "already_queued";
 
 /** States in which the job will still run by itself: replay leaves it alone. */
-const PENDING: ReadonlySet<JobState | "unknown"> = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
+const PENDING: ReadonlySet<JobState | "unknown"> = new Set([
+  "waiting",
+  "active",
+  "delayed",
+  "prioritized",
+  "waiting-children",
+]);
 
 /** Rows per bulk-replay round: small enough that each round's queries stay short. */
 export const REPLAY_BATCH_SIZE = 100;
 
-type Replayable = Pick<WebhookEvent, "id" | "source" | "providerEventId" | "providerType" | "type" | "receivedAt" | "payload">;
+type Replayable = Pick<
+  WebhookEvent,
+  "id" | "source" | "providerEventId" | "providerType" | "type" | "receivedAt" | "payload"
+>;
 
 function jobData(row: Replayable): EventJob {
   return {
@@ -53,7 +62,8 @@ export class Replayer {
       );
     // A job that will run anyway: resetting the row now would misreport a running event.
     if (PENDING.has(state)) return { id, status: "queued", job: "already_queued" };
-    if (row) await db.webhookEvent.update({ where: { id }, data: { status: "queued", lastError: null, finishedAt: null } });
+    if (row)
+      await db.webhookEvent.update({ where: { id }, data: { status: "queued", lastError: null, finishedAt: null } });
     const action = await this.ensureJob(id, job, state, row ?? undefined);
     this.deps.logger.info({ eventId: id, job: action }, "event replayed");
     return { id, status: "queued", job: action };
@@ -119,12 +129,19 @@ export class Replayer {
     );
     if (missing.length > 0) {
       const rows = await db.webhookEvent.findMany({ where: { id: { in: missing } } });
-      await queue.addBulk(rows.map((row) => ({ name: row.type, data: jobData(row), opts: eventJobOptions(config, row.id) })));
+      await queue.addBulk(
+        rows.map((row) => ({ name: row.type, data: jobData(row), opts: eventJobOptions(config, row.id) })),
+      );
     }
     return claimed.length;
   }
 
-  private async ensureJob(id: string, job: Job<EventJob> | undefined, state: JobState | "unknown", row?: Replayable): Promise<JobAction> {
+  private async ensureJob(
+    id: string,
+    job: Job<EventJob> | undefined,
+    state: JobState | "unknown",
+    row?: Replayable,
+  ): Promise<JobAction> {
     if (PENDING.has(state)) return "already_queued";
     if (job && (state === "failed" || state === "completed")) {
       // A fresh set of attempts: the one that failed used them all.

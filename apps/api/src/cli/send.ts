@@ -37,7 +37,10 @@ const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) fail("--repeat takes a whole number of at least 1");
 
 const event = values.file
-  ? { body: JSON.parse(readFileSync(values.file, "utf8")) as unknown, headers: source.definition.sample(0, Date.now()).headers }
+  ? {
+      body: JSON.parse(readFileSync(values.file, "utf8")) as unknown,
+      headers: source.definition.sample(0, Date.now()).headers,
+    }
   : source.definition.sample(0, Date.now());
 const url = `${values.url ?? `http://127.0.0.1:${config.PORT}`}/webhook/${name}`;
 

@@ -1,5 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError, type Logger } from "@aiops/shared";
+import type { ErrorRequestHandler, RequestHandler } from "express";
 import { errorResult, send } from "./result.js";
 
 /** body-parser's errors, by their `type`, as the contract's codes. */
@@ -23,8 +23,7 @@ function fromBodyParser(error: { type?: string; limit?: number }): AppError | un
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const known =
-      error instanceof AppError ? error : fromBodyParser(error as { type?: string; limit?: number });
+    const known = error instanceof AppError ? error : fromBodyParser(error as { type?: string; limit?: number });
     if (known) return send(res, errorResult(known));
     logger.error({ err: error, method: req.method, path: req.path }, "unhandled error");
     send(res, errorResult(new AppError("internal_error", "internal error")));

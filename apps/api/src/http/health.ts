@@ -1,5 +1,5 @@
-import express, { type Router } from "express";
 import type { Logger, PrismaClient, RedisClient } from "@aiops/shared";
+import express, { type Router } from "express";
 import { withTimeout } from "../timeout.js";
 
 const CHECK_TIMEOUT_MS = 1_000;

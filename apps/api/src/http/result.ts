@@ -1,5 +1,5 @@
+import type { AppError } from "@aiops/shared";
 import type { Response } from "express";
-import { AppError } from "@aiops/shared";
 
 /** What a handler answers, independent of the web framework. */
 export interface HttpResult {

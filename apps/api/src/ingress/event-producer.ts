@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  acknowledgedKey,
+  bodyClaimKey,
+  type Config,
+  type EventJob,
+  eventJobOptions,
+  type RedisClient,
+} from "@aiops/shared";
 import type { Queue } from "bullmq";
-import { acknowledgedKey, bodyClaimKey, eventJobOptions, type Config, type EventJob, type RedisClient } from "@aiops/shared";
 import { withTimeout } from "../timeout.js";
 
 export class QueueUnavailableError extends Error {

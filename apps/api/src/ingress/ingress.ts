@@ -1,9 +1,9 @@
 import {
   AppError,
   bodyDigest,
-  eventRecordId,
   type ConfiguredSource,
   type EventJob,
+  eventRecordId,
   type Headers,
   type Logger,
 } from "@aiops/shared";
@@ -11,7 +11,7 @@ import type { HttpResult } from "../http/result.js";
 import { validationDetails } from "../http/validation.js";
 import type { IngressMetrics } from "../metrics.js";
 import { parseJsonBody } from "./body.js";
-import { EventProducer, QueueUnavailableError } from "./event-producer.js";
+import { type EventProducer, QueueUnavailableError } from "./event-producer.js";
 
 export interface WebhookRequest {
   source: ConfiguredSource;
@@ -51,7 +51,11 @@ export class Ingress {
     const body = parseJsonBody(rawBody);
     const parsed = definition.schema(headers).safeParse(body);
     if (!parsed.success)
-      throw new AppError("invalid_payload", `the body does not match the ${definition.name} schema`, validationDetails(parsed.error));
+      throw new AppError(
+        "invalid_payload",
+        `the body does not match the ${definition.name} schema`,
+        validationDetails(parsed.error),
+      );
 
     const request = { headers, rawBody, body };
     const handshake = definition.handshake?.(request);

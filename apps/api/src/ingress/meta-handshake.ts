@@ -1,5 +1,5 @@
-import express, { type Router } from "express";
 import { AppError, safeEqual } from "@aiops/shared";
+import express, { type Router } from "express";
 
 /** Meta's subscription handshake: `GET /webhook/meta` echoes hub.challenge when the verify token matches. */
 export function metaHandshakeRouter(verifyToken: string | undefined): Router {

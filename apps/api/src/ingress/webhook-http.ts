@@ -15,9 +15,15 @@ export interface WebhookHttpOptions {
 /** `application/json` or a `+json` type, in UTF-8 if a charset is named. */
 export function isJsonContentType(value: string | undefined): boolean {
   if (!value) return false;
-  const [type = "", ...params] = value.toLowerCase().split(";").map((part) => part.trim());
+  const [type = "", ...params] = value
+    .toLowerCase()
+    .split(";")
+    .map((part) => part.trim());
   if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) return false;
-  const charset = params.find((param) => param.startsWith("charset="))?.slice("charset=".length).replaceAll('"', "");
+  const charset = params
+    .find((param) => param.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replaceAll('"', "");
   return charset === undefined || charset === "utf-8" || charset === "utf8";
 }
 
@@ -106,7 +112,8 @@ export function webhookHttpHandler(options: WebhookHttpOptions) {
         const known = error instanceof AppError ? error : undefined;
         metrics.refused(sources.has(name) ? name : "unknown", known?.code ?? "internal_error");
         if (!known) logger.error({ err: error, source: name }, "unhandled error in the webhook route");
-        else if (known.status !== 503) logger.info({ source: name, error: known.code, reason: known.message }, "delivery refused");
+        else if (known.status !== 503)
+          logger.info({ source: name, error: known.code, reason: known.message }, "delivery refused");
         // A body left unread (refused before or while reading) cannot share the connection.
         write(res, errorResult(known ?? new AppError("internal_error", "internal error")), !req.complete);
         if (!req.complete) req.resume();

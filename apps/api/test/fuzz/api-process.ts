@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { EVENTS_QUEUE, type EventJob, parseConfig } from "@aiops/shared";
+import { testEnv } from "@aiops/shared/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { EVENTS_QUEUE, parseConfig, type EventJob } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
 
 export interface ApiProcess {
   host: string;
@@ -55,7 +55,10 @@ export async function startApiProcess(overrides: Record<string, string | undefin
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const timer = setTimeout(resolve, ms);
-        child.once("exit", () => (clearTimeout(timer), resolve()));
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
       }),
     stderr: () => stderr,
     async jobIds() {

@@ -21,7 +21,15 @@ export type Extra = [string, unknown] | { nestedLevels: number } | { paddingByte
 export type Damage = { cutAt: number } | { insertAt: number; bytes: number[] };
 
 /** Values no provider sends on purpose, written into the JSON text as they are. */
-const RAW_TOKENS = ["1e400", "-1e400", "1e-400", "123456789012345678901234567890123456789012345678901234567890", "-0", "0.1e999999999", "9007199254740993"];
+const RAW_TOKENS = [
+  "1e400",
+  "-1e400",
+  "1e-400",
+  "123456789012345678901234567890123456789012345678901234567890",
+  "-0",
+  "0.1e999999999",
+  "9007199254740993",
+];
 const raw = (token: string) => `@@RAW:${token}@@`;
 
 /** Keys with a meaning to JavaScript objects or to code that walks payloads. */
@@ -51,7 +59,7 @@ const NASTY_STRINGS = [
   "\u202eevil",
   "\ufeff",
   "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
-  "\\\"[[[[",
+  '\\"[[[[',
   "\\",
   '"}]',
   "${jndi:ldap://x}",
@@ -89,7 +97,8 @@ const leaf = fc.oneof(
 /** Builds an object with exactly these own keys, `__proto__` included (a literal would set the prototype). */
 export function objectOf(entries: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(object, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(object, k, { value: v, enumerable: true, writable: true, configurable: true });
   return object;
 }
 
@@ -116,7 +125,10 @@ function nestedText(levels: number): string {
 const extra = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(key, tree) },
   // Around the 64-level limit, and far past it.
-  { weight: 2, arbitrary: fc.record({ nestedLevels: fc.oneof(fc.integer({ min: 55, max: 70 }), fc.constant(10_000)) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ nestedLevels: fc.oneof(fc.integer({ min: 55, max: 70 }), fc.constant(10_000)) }),
+  },
   { weight: 1, arbitrary: fc.record({ paddingBytes: fc.integer({ min: 0, max: 40_000 }) }) },
 );
 
@@ -140,7 +152,10 @@ export const bodyRecipe: fc.Arbitrary<BodyRecipe> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant("bytes" as const),
-      bytes: fc.oneof(fc.uint8Array({ maxLength: 2_000 }), fc.string({ unit: "binary", maxLength: 300 }).map((s) => new TextEncoder().encode(s))),
+      bytes: fc.oneof(
+        fc.uint8Array({ maxLength: 2_000 }),
+        fc.string({ unit: "binary", maxLength: 300 }).map((s) => new TextEncoder().encode(s)),
+      ),
     }),
   },
 );
@@ -173,7 +188,8 @@ export function hasPollutingKey(value: unknown): boolean {
 
 /** True when some string or key could not be stored in Postgres jsonb: U+0000 or an unpaired surrogate. */
 export function hasUnstorableText(value: unknown): boolean {
-  const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes("\u0000");
+  const wellFormed = (text: string) =>
+    (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes("\u0000");
   const stack = [value];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -212,7 +228,10 @@ export function judge(bytes: Buffer): BodyOutcome[] {
  * The body's bytes and what the ingress may do with them. A sample event that only gained
  * fields must be accepted: every built-in schema keeps unknown fields.
  */
-export function buildBody(recipe: BodyRecipe, sample: Record<string, unknown>): { bytes: Buffer; outcomes: BodyOutcome[] } {
+export function buildBody(
+  recipe: BodyRecipe,
+  sample: Record<string, unknown>,
+): { bytes: Buffer; outcomes: BodyOutcome[] } {
   if (recipe.kind === "bytes") {
     const bytes = Buffer.from(recipe.bytes);
     return { bytes, outcomes: judge(bytes) };
@@ -224,7 +243,11 @@ export function buildBody(recipe: BodyRecipe, sample: Record<string, unknown>): 
   const entries = Object.entries(sample);
   if (recipe.replace && entries.length > 0) entries[recipe.replace[0] % entries.length]![1] = recipe.replace[1];
   const extras = recipe.extras.map((extra): [string, unknown] =>
-    Array.isArray(extra) ? extra : "nestedLevels" in extra ? ["x_deep", `@@NEST:${extra.nestedLevels}@@`] : ["x_padding", "p".repeat(extra.paddingBytes)],
+    Array.isArray(extra)
+      ? extra
+      : "nestedLevels" in extra
+        ? ["x_deep", `@@NEST:${extra.nestedLevels}@@`]
+        : ["x_padding", "p".repeat(extra.paddingBytes)],
   );
   const value = objectOf([...entries, ...extras.filter(([k]) => !Object.hasOwn(sample, k))]);
   let bytes = Buffer.from(stringify(value));

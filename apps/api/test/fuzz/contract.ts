@@ -1,4 +1,4 @@
-import { errorStatus, type ErrorCode } from "@aiops/shared";
+import { type ErrorCode, errorStatus } from "@aiops/shared";
 
 /** What `POST /webhook/:source` may answer (CONTRACT "Ingress"), by status and error code. */
 export const INGRESS_ERRORS: Record<number, readonly ErrorCode[]> = {
@@ -40,7 +40,10 @@ export function jsonError(answer: Answer): { error: string; message: string } | 
  * Why an answer breaks the contract, or undefined when it keeps it. `application` names
  * which errors the route may give; Node's parser answers are accepted anywhere, bodiless.
  */
-export function contractViolation(answer: Answer, application: Record<number, readonly ErrorCode[]>): string | undefined {
+export function contractViolation(
+  answer: Answer,
+  application: Record<number, readonly ErrorCode[]>,
+): string | undefined {
   const { status } = answer;
   const error = jsonError(answer);
   if (!error) {
@@ -50,7 +53,9 @@ export function contractViolation(answer: Answer, application: Record<number, re
   if (status < 400) return undefined;
   if (typeof error.error !== "string" || typeof error.message !== "string")
     return `${status} error body lacks error/message: ${JSON.stringify(error)}`;
-  if (errorStatus[error.error as ErrorCode] !== status) return `${status} with the code ${error.error} of another status`;
-  if (!application[status]?.includes(error.error as ErrorCode)) return `${status} ${error.error} is not an answer of this route`;
+  if (errorStatus[error.error as ErrorCode] !== status)
+    return `${status} with the code ${error.error} of another status`;
+  if (!application[status]?.includes(error.error as ErrorCode))
+    return `${status} ${error.error} is not an answer of this route`;
   return undefined;
 }

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApiProcess, type ApiProcess } from "./api-process.js";
-import { contractViolation, INGRESS_ERRORS, jsonError, type Answer } from "./contract.js";
+import { type ApiProcess, startApiProcess } from "./api-process.js";
+import { type Answer, contractViolation, INGRESS_ERRORS, jsonError } from "./contract.js";
 import { LIMIT_BYTES, PROPERTY_TIMEOUT_MS, runs } from "./fuzz-settings.js";
 import { closeClient, send } from "./http-client.js";
-import { buildDelivery, deliveryRecipe, type Delivery } from "./requests.js";
+import { buildDelivery, type Delivery, deliveryRecipe } from "./requests.js";
 
 let api: ApiProcess;
 /** The id of every event the API acknowledged (202); the queue must hold exactly these. */
@@ -38,12 +38,15 @@ function check(delivery: Delivery, answer: Answer): void {
   const violation = contractViolation(answer, INGRESS_ERRORS);
   if (violation) fail(violation);
   const code = answer.status >= 400 ? jsonError(answer)?.error : "accepted";
-  const allowed = delivery.expected.some((e) => e.status === answer.status && (e.code === undefined || e.code === code));
+  const allowed = delivery.expected.some(
+    (e) => e.status === answer.status && (e.code === undefined || e.code === code),
+  );
   if (!allowed) fail("an answer this request must not get");
   if (answer.status !== 200 && answer.status !== 202) return;
   const { id, duplicate } = JSON.parse(answer.body.toString("utf8")) as { id: string; duplicate: boolean };
   if (answer.status === 202 && (duplicate || acknowledged.has(id))) fail(`202 for ${id}, acknowledged before`);
-  if (answer.status === 200 && (!duplicate || !acknowledged.has(id))) fail(`200 duplicate for ${id}, never acknowledged`);
+  if (answer.status === 200 && (!duplicate || !acknowledged.has(id)))
+    fail(`200 duplicate for ${id}, never acknowledged`);
   acknowledged.add(id);
 }
 
@@ -58,11 +61,15 @@ async function deliver(delivery: Delivery): Promise<Answer | undefined> {
   } catch (error) {
     const nodeRefused = delivery.expected.every((e) => e.status === 431);
     if (nodeRefused && ["ECONNRESET", "EPIPE"].includes((error as NodeJS.ErrnoException).code ?? "")) return undefined;
-    throw new Error(`no answer: ${(error as Error).message}\n${delivery.request.method} ${delivery.request.path}`, { cause: error });
+    throw new Error(`no answer: ${(error as Error).message}\n${delivery.request.method} ${delivery.request.path}`, {
+      cause: error,
+    });
   }
 }
 
-it("every generated delivery gets a contract answer; only signed ones are queued, each once", { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+it("every generated delivery gets a contract answer; only signed ones are queued, each once", {
+  timeout: PROPERTY_TIMEOUT_MS,
+}, async () => {
   await fc.assert(
     fc.asyncProperty(deliveryRecipe, async (recipe) => {
       const delivery = buildDelivery(recipe, LIMIT_BYTES);
@@ -75,7 +82,8 @@ it("every generated delivery gets a contract answer; only signed ones are queued
         if (!again) return;
         check(delivery, again);
         const expected = first.status === 202 ? 200 : first.status;
-        if (again.status !== expected) throw new Error(`a retry got ${again.status} after ${first.status}\n${describeExchange(delivery, again)}`);
+        if (again.status !== expected)
+          throw new Error(`a retry got ${again.status} after ${first.status}\n${describeExchange(delivery, again)}`);
       }
       if (!api.running()) throw new Error(`the API process died:\n${api.stderr()}`);
     }),

@@ -71,7 +71,14 @@ function parseAtClose(buffer: Buffer, head: boolean): RawResponse | undefined {
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(buffer.toString("latin1", 0, end))?.[1]);
   if (!status) return undefined;
   // Without a Content-Length the body runs to the end of the connection.
-  const withLength = parse(Buffer.concat([buffer.subarray(0, end), Buffer.from(`\r\ncontent-length: ${buffer.length - end - 4}\r\n\r\n`), buffer.subarray(end + 4)]), head);
+  const withLength = parse(
+    Buffer.concat([
+      buffer.subarray(0, end),
+      Buffer.from(`\r\ncontent-length: ${buffer.length - end - 4}\r\n\r\n`),
+      buffer.subarray(end + 4),
+    ]),
+    head,
+  );
   return "response" in withLength ? withLength.response : undefined;
 }
 
@@ -102,7 +109,11 @@ export function sendRaw(host: string, port: number, bytes: Buffer, options: RawO
     });
     const closed = () => {
       const response = parseAtClose(received, options.head ?? false);
-      finish(response ? { kind: "response", response, elapsedMs: elapsed() } : { kind: "closed", elapsedMs: elapsed(), partial: received.toString("latin1", 0, 200) });
+      finish(
+        response
+          ? { kind: "response", response, elapsedMs: elapsed() }
+          : { kind: "closed", elapsedMs: elapsed(), partial: received.toString("latin1", 0, 200) },
+      );
     };
     socket.on("end", closed);
     socket.on("close", closed);
@@ -110,7 +121,8 @@ export function sendRaw(host: string, port: number, bytes: Buffer, options: RawO
     socket.on("connect", async () => {
       if (!options.chunkSize) {
         socket.write(bytes);
-        if (options.giveUpAfterMs !== undefined) setTimeout(() => received.length === 0 && !done && socket.end(), options.giveUpAfterMs).unref();
+        if (options.giveUpAfterMs !== undefined)
+          setTimeout(() => received.length === 0 && !done && socket.end(), options.giveUpAfterMs).unref();
         return;
       }
       const first = options.firstChunk ?? 0;

@@ -1,7 +1,7 @@
-import fc from "fast-check";
 import { builtInSources, type ErrorCode, type SourceDefinition } from "@aiops/shared";
 import { TEST_SECRETS } from "@aiops/shared/testing";
-import { bodyRecipe, buildBody, type BodyOutcome, type BodyRecipe } from "./bodies.js";
+import fc from "fast-check";
+import { type BodyOutcome, type BodyRecipe, bodyRecipe, buildBody } from "./bodies.js";
 import type { HttpRequest } from "./http-client.js";
 import { rarely } from "./rarely.js";
 
@@ -56,10 +56,17 @@ const MAX_HEADER_BYTES = 16 * 1024;
 const sources = builtInSources;
 const secretOf = (source: SourceDefinition) => TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS];
 const wrongSecretOf = (source: SourceDefinition) =>
-  secretOf(source).startsWith("whsec_") ? `whsec_${Buffer.from("not the secret, but shaped like one").toString("base64")}` : "not the secret";
+  secretOf(source).startsWith("whsec_")
+    ? `whsec_${Buffer.from("not the secret, but shaped like one").toString("base64")}`
+    : "not the secret";
 
 /** Printable Latin-1, the most a header value can carry; Node.js trims its ends. */
-const headerValue = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength: 60 });
+const headerValue = fc.string({
+  unit: fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }))
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
 const headerName = fc.stringMatching(/^[a-z0-9!#$%&'*+.^_`|~-]{1,20}$/).map((name) => `x-fuzz-${name}`);
 
 const auth: fc.Arbitrary<Auth> = fc.oneof(
@@ -71,7 +78,13 @@ const auth: fc.Arbitrary<Auth> = fc.oneof(
   // Beyond the 300 s tolerance by a margin: signatures carry whole seconds (a timestamp
   // 301 s ahead is floored to up to a second less), and the API reads its clock after the
   // request was built, so a skew just past the limit may arrive inside it.
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("stale" as const), skewSeconds: fc.oneof(fc.integer({ min: 310, max: 10_000_000 }), fc.integer({ min: -10_000_000, max: -310 })) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("stale" as const),
+      skewSeconds: fc.oneof(fc.integer({ min: 310, max: 10_000_000 }), fc.integer({ min: -10_000_000, max: -310 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("other-scheme" as const), source: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("duplicated" as const), value: headerValue }) },
 );
@@ -81,11 +94,16 @@ export const deliveryRecipe: fc.Arbitrary<DeliveryRecipe> = fc.record({
   seq: fc.nat({ max: 1_000 }),
   body: bodyRecipe,
   auth,
-  contentType: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat({ max: CONTENT_TYPES.length - 1 }) }),
+  contentType: fc.oneof(
+    { weight: 8, arbitrary: fc.constant(0) },
+    { weight: 3, arbitrary: fc.nat({ max: CONTENT_TYPES.length - 1 }) },
+  ),
   secondContentType: rarely(fc.nat({ max: CONTENT_TYPES.length - 1 })),
   contentEncoding: rarely(fc.constantFrom("identity", "gzip", "br", "deflate, gzip", "x-fuzz")),
   headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 8 }),
-  bigHeader: rarely(fc.oneof(fc.integer({ min: 1_000, max: 8_000 }), fc.integer({ min: MAX_HEADER_BYTES + 1_000, max: 40_000 }))),
+  bigHeader: rarely(
+    fc.oneof(fc.integer({ min: 1_000, max: 8_000 }), fc.integer({ min: MAX_HEADER_BYTES + 1_000, max: 40_000 })),
+  ),
   repeat: fc.boolean(),
 });
 
@@ -108,7 +126,9 @@ function signatureCode(auth: Auth, headers: Record<string, string>, names: strin
     case "garbled":
       // Node.js trims a header value's spaces and tabs (HTTP's whitespace, not JavaScript's:
       // a no-break space stays): a value of only those arrives empty, which is "missing".
-      return [/^[ \t]*$/.test(headers[names[auth.header % names.length]!]!) ? "missing_signature" : "invalid_signature"];
+      return [
+        /^[ \t]*$/.test(headers[names[auth.header % names.length]!]!) ? "missing_signature" : "invalid_signature",
+      ];
     case "other-scheme":
       return ["missing_signature", "invalid_signature"];
     case "stale":
@@ -153,17 +173,27 @@ export function buildDelivery(recipe: DeliveryRecipe, limitBytes: number, now = 
   const names = Object.keys(signature);
   const headers: Record<string, string | string[]> = { ...base, ...signature };
   if (auth.kind === "missing") delete headers[names[auth.header % names.length]!];
-  if (auth.kind === "garbled") signature[names[auth.header % names.length]!] = headers[names[auth.header % names.length]!] = auth.value;
+  if (auth.kind === "garbled")
+    signature[names[auth.header % names.length]!] = headers[names[auth.header % names.length]!] = auth.value;
   if (auth.kind === "duplicated") headers[names[0]!] = [signature[names[0]!]!, auth.value];
   const [contentType, typeAccepted] = CONTENT_TYPES[recipe.contentType]!;
   if (contentType !== undefined)
-    headers["content-type"] = recipe.secondContentType === undefined ? contentType : [contentType, CONTENT_TYPES[recipe.secondContentType]![0] ?? "text/plain"];
+    headers["content-type"] =
+      recipe.secondContentType === undefined
+        ? contentType
+        : [contentType, CONTENT_TYPES[recipe.secondContentType]![0] ?? "text/plain"];
   if (recipe.contentEncoding !== undefined) headers["content-encoding"] = recipe.contentEncoding;
-  for (const [name, value] of recipe.headers) headers[name] = name in headers ? [headers[name]!].flat().concat(value) : value;
+  for (const [name, value] of recipe.headers)
+    headers[name] = name in headers ? [headers[name]!].flat().concat(value) : value;
   if (recipe.bigHeader !== undefined) headers["x-fuzz-big"] = "b".repeat(recipe.bigHeader);
 
   const request: HttpRequest = { method: "POST", path: `/webhook/${source.name}`, headers, body };
-  return { source, request, signed, expected: expectations(recipe, typeAccepted, body.length, limitBytes, auth, signature, names, outcomes, signed) };
+  return {
+    source,
+    request,
+    signed,
+    expected: expectations(recipe, typeAccepted, body.length, limitBytes, auth, signature, names, outcomes, signed),
+  };
 }
 
 function expectations(
@@ -179,7 +209,8 @@ function expectations(
 ): Expected[] {
   // The order the ingress checks in (README, "Ingress"), after Node.js's own header limit.
   if ((recipe.bigHeader ?? 0) > MAX_HEADER_BYTES) return [{ status: 431 }];
-  if (!typeAccepted || (recipe.contentEncoding ?? "identity") !== "identity") return [{ status: 415, code: "unsupported_media_type" }];
+  if (!typeAccepted || (recipe.contentEncoding ?? "identity") !== "identity")
+    return [{ status: 415, code: "unsupported_media_type" }];
   if (size > limitBytes) return [{ status: 413, code: "payload_too_large" }];
   const refused = signatureCode(auth, signature, names).map((code) => ({ status: 401, code }));
   if (auth.kind === "duplicated") return [...refused, ...bodyExpectations(outcomes)];
@@ -190,7 +221,10 @@ function expectations(
 function bodyExpectations(outcomes: BodyOutcome[]): Expected[] {
   return outcomes.flatMap((outcome): Expected[] =>
     outcome === "accepted"
-      ? [{ status: 202, code: "accepted" }, { status: 200, code: "accepted" }]
+      ? [
+          { status: 202, code: "accepted" },
+          { status: 200, code: "accepted" },
+        ]
       : [{ status: 400, code: outcome }],
   );
 }

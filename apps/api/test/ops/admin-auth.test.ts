@@ -1,10 +1,14 @@
-import { request } from "node:http";
 import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, startOpsApi, type OpsHarness } from "./harness.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi } from "./harness.js";
 
 /** A GET from a chosen loopback address (127.0.0.0/8), as another client on the network would be. */
-function getFrom(localAddress: string, url: string, headers: Record<string, string>): Promise<{ status: number; retryAfter: string | undefined }> {
+function getFrom(
+  localAddress: string,
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { localAddress, headers }, (res) => {
       res.resume();
@@ -16,14 +20,24 @@ function getFrom(localAddress: string, url: string, headers: Record<string, stri
 }
 
 const basic = (password: string, user = "ops") => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-const ROUTES = ["/admin/events", "/admin/events/evt_0", "/admin/stats", "/admin/", "/admin/queues", "/admin/assets/app.js"];
+const ROUTES = [
+  "/admin/events",
+  "/admin/events/evt_0",
+  "/admin/stats",
+  "/admin/",
+  "/admin/queues",
+  "/admin/assets/app.js",
+];
 
 describe("admin authentication", () => {
   let api: OpsHarness;
   let disabled: OpsHarness;
   beforeAll(async () => {
     // Many refusals from one address here: the failure limit is tested on its own below.
-    [api, disabled] = await Promise.all([startOpsApi({ ADMIN_AUTH_MAX_FAILURES: "1000" }), startOpsApi({ ADMIN_TOKEN: undefined })]);
+    [api, disabled] = await Promise.all([
+      startOpsApi({ ADMIN_AUTH_MAX_FAILURES: "1000" }),
+      startOpsApi({ ADMIN_TOKEN: undefined }),
+    ]);
   });
   afterAll(() => Promise.all([api?.close(), disabled?.close()]));
 
@@ -40,7 +54,13 @@ describe("admin authentication", () => {
 
   it("answers 401 with a challenge to missing or wrong credentials", async () => {
     for (const path of ROUTES)
-      for (const authorization of ["", "Bearer wrong-token", basic("wrong-token"), `Bearer ${ADMIN_TOKEN}x`, `Token ${ADMIN_TOKEN}`]) {
+      for (const authorization of [
+        "",
+        "Bearer wrong-token",
+        basic("wrong-token"),
+        `Bearer ${ADMIN_TOKEN}x`,
+        `Token ${ADMIN_TOKEN}`,
+      ]) {
         const res = await api.admin(path, { headers: { authorization } });
         expect(res.status, `${path} with "${authorization}"`).toBe(401);
         expect(res.body.error).toBe("unauthorized");
@@ -66,14 +86,18 @@ describe("admin authentication", () => {
     expect((await api.admin("/admin/queues/api/queues", { headers: { authorization: "" } })).status).toBe(401);
     const res = await api.admin("/admin/queues/api/queues");
     expect(res.status).toBe(200);
-    expect(res.body.queues.map((queue: { name: string }) => queue.name)).toEqual(expect.arrayContaining(["events", "maintenance"]));
+    expect(res.body.queues.map((queue: { name: string }) => queue.name)).toEqual(
+      expect.arrayContaining(["events", "maintenance"]),
+    );
   });
 
   it("refuses cross-site changes made with a browser's cached basic credentials, not bearer calls", async () => {
     const crossSite = { authorization: basic(ADMIN_TOKEN), "sec-fetch-site": "cross-site" };
     expect((await api.admin("/admin/events/evt_0/replay", { method: "POST", headers: crossSite })).status).toBe(403);
     const foreignOrigin = { authorization: basic(ADMIN_TOKEN), origin: "https://evil.example" };
-    expect((await api.admin("/admin/events/evt_0/replay", { method: "POST", headers: foreignOrigin })).status).toBe(403);
+    expect((await api.admin("/admin/events/evt_0/replay", { method: "POST", headers: foreignOrigin })).status).toBe(
+      403,
+    );
     const sameOrigin = { authorization: basic(ADMIN_TOKEN), "sec-fetch-site": "same-origin" };
     expect((await api.admin("/admin/events/evt_0/replay", { method: "POST", headers: sameOrigin })).status).toBe(404);
     const bearer = { "sec-fetch-site": "cross-site" };
@@ -81,7 +105,11 @@ describe("admin authentication", () => {
   });
 
   it("refuses Origin: null and malformed origins with 403, and lets clients that send no Origin through", async () => {
-    const replay = (headers: Record<string, string>) => api.admin("/admin/events/evt_0/replay", { method: "POST", headers: { authorization: basic(ADMIN_TOKEN), ...headers } });
+    const replay = (headers: Record<string, string>) =>
+      api.admin("/admin/events/evt_0/replay", {
+        method: "POST",
+        headers: { authorization: basic(ADMIN_TOKEN), ...headers },
+      });
     for (const origin of ["null", "http://[::1", "not a url", "http://"]) {
       const res = await replay({ origin });
       expect(res.status, origin).toBe(403);
@@ -131,7 +159,9 @@ describe("admin authentication failures", () => {
     expect((await api.admin("/admin/events", { headers: right })).status).toBe(429);
     expect((await api.admin("/metrics", { headers: right })).status).toBe(429);
     // A made-up X-Forwarded-For does not make a new client: no proxy is trusted by default.
-    expect((await api.admin("/admin/events", { headers: { ...right, "x-forwarded-for": "198.51.100.23" } })).status).toBe(429);
+    expect(
+      (await api.admin("/admin/events", { headers: { ...right, "x-forwarded-for": "198.51.100.23" } })).status,
+    ).toBe(429);
     // Another address is not affected.
     expect(await getFrom("127.0.0.2", `${api.url}/admin/events`, right)).toMatchObject({ status: 200 });
     // Webhooks never go through the admin guard.
@@ -139,7 +169,8 @@ describe("admin authentication failures", () => {
   });
 
   it("take the client's address from X-Forwarded-For only from a proxy TRUST_PROXY names", async () => {
-    const from = (client: string, headers: Record<string, string>) => proxied.admin("/admin/events", { headers: { ...headers, "x-forwarded-for": client } });
+    const from = (client: string, headers: Record<string, string>) =>
+      proxied.admin("/admin/events", { headers: { ...headers, "x-forwarded-for": client } });
     for (let i = 0; i < 3; i++) expect((await from("203.0.113.7", wrong)).status).toBe(401);
     const blocked = await from("203.0.113.7", right);
     expect(blocked.status).toBe(429);

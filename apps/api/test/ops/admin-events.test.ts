@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventStatus } from "@aiops/shared";
-import { startOpsApi, type OpsHarness } from "./harness.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OpsHarness, startOpsApi } from "./harness.js";
 
 describe("admin events API", () => {
   let h: OpsHarness;
@@ -36,7 +36,18 @@ describe("admin events API", () => {
     });
     await h.api.db.stepResult.createMany({
       data: [
-        { eventId: idOf("h"), name: "classify", status: "succeeded", output: { category: "hot" }, provider: "openai", model: "gpt-4o-mini", promptTokens: 200, completionTokens: 50, costUsd: 0.0001, durationMs: 800 },
+        {
+          eventId: idOf("h"),
+          name: "classify",
+          status: "succeeded",
+          output: { category: "hot" },
+          provider: "openai",
+          model: "gpt-4o-mini",
+          promptTokens: 200,
+          completionTokens: 50,
+          costUsd: 0.0001,
+          durationMs: 800,
+        },
         { eventId: idOf("h"), name: "crm", status: "succeeded", output: { contact: "x" }, durationMs: 20, attempts: 2 },
       ],
     });
@@ -50,7 +61,9 @@ describe("admin events API", () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const res = await h.admin(`/admin/events?source=${h.source}&limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ""}`);
+      const res = await h.admin(
+        `/admin/events?source=${h.source}&limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status).toBe(200);
       pages.push(res.body.events.map((event: { id: string }) => event.id));
       cursor = res.body.nextCursor;
@@ -74,7 +87,13 @@ describe("admin events API", () => {
 
   it("lists summaries without payloads", async () => {
     const res = await h.admin(`/admin/events?source=${h.source}&status=failed&limit=1`);
-    expect(res.body.events[0]).toMatchObject({ id: idOf("g"), status: "failed", attempts: 3, lastError: "CRM answered 502", type: "lead" });
+    expect(res.body.events[0]).toMatchObject({
+      id: idOf("g"),
+      status: "failed",
+      attempts: 3,
+      lastError: "CRM answered 502",
+      type: "lead",
+    });
     expect(res.body.events[0]).not.toHaveProperty("payload");
   });
 
@@ -91,7 +110,16 @@ describe("admin events API", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: idOf("h"), status: "completed", payload: { seed: "h" }, job: null });
     expect(res.body.steps).toEqual([
-      expect.objectContaining({ name: "classify", status: "succeeded", output: { category: "hot" }, provider: "openai", model: "gpt-4o-mini", durationMs: 800, usage: { promptTokens: 200, completionTokens: 50, totalTokens: 250 }, costUsd: 0.0001 }),
+      expect.objectContaining({
+        name: "classify",
+        status: "succeeded",
+        output: { category: "hot" },
+        provider: "openai",
+        model: "gpt-4o-mini",
+        durationMs: 800,
+        usage: { promptTokens: 200, completionTokens: 50, totalTokens: 250 },
+        costUsd: 0.0001,
+      }),
       expect.objectContaining({ name: "crm", status: "succeeded", attempts: 2, usage: null }),
     ]);
     expect(res.body.usage).toEqual({ promptTokens: 200, completionTokens: 50, totalTokens: 250, costUsd: 0.0001 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, startOpsApi, type OpsHarness } from "./harness.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi } from "./harness.js";
 
 describe("reviewers' labels", () => {
   let h: OpsHarness;
@@ -28,9 +28,30 @@ describe("reviewers' labels", () => {
     });
     await h.api.db.stepResult.createMany({
       data: [
-        { eventId: idOf("lead"), name: "ai.lead", status: "succeeded", output: { category: "warm" }, provider: "openai", model: "gpt-4o-mini" },
-        { eventId: idOf("lead2"), name: "ai.lead", status: "succeeded", output: { category: "hot" }, provider: "openai", model: `model-${h.source}` },
-        { eventId: idOf("ticket"), name: "ai.ticket", status: "succeeded", output: { priority: "low" }, provider: "rules", model: "rules-v1" },
+        {
+          eventId: idOf("lead"),
+          name: "ai.lead",
+          status: "succeeded",
+          output: { category: "warm" },
+          provider: "openai",
+          model: "gpt-4o-mini",
+        },
+        {
+          eventId: idOf("lead2"),
+          name: "ai.lead",
+          status: "succeeded",
+          output: { category: "hot" },
+          provider: "openai",
+          model: `model-${h.source}`,
+        },
+        {
+          eventId: idOf("ticket"),
+          name: "ai.ticket",
+          status: "succeeded",
+          output: { priority: "low" },
+          provider: "rules",
+          model: "rules-v1",
+        },
       ],
     });
   });
@@ -57,9 +78,17 @@ describe("reviewers' labels", () => {
 
   it("keeps the history; the latest label wins and carries earlier fields forward", async () => {
     expect((await label(idOf("lead"), { category: "hot" })).status).toBe(200);
-    expect((await label(idOf("lead"), { draft: "needed_edits" })).body).toMatchObject({ category: "hot", draft: "needed_edits", labelledBy: "token" });
+    expect((await label(idOf("lead"), { draft: "needed_edits" })).body).toMatchObject({
+      category: "hot",
+      draft: "needed_edits",
+      labelledBy: "token",
+    });
     const latest = await label(idOf("lead"), { category: "cold" });
-    expect(latest.body).toMatchObject({ category: "cold", draft: "needed_edits", ai: { value: "warm", provider: "openai", model: "gpt-4o-mini" } });
+    expect(latest.body).toMatchObject({
+      category: "cold",
+      draft: "needed_edits",
+      ai: { value: "warm", provider: "openai", model: "gpt-4o-mini" },
+    });
     const rows = await h.api.db.eventLabel.findMany({ where: { eventId: idOf("lead") }, orderBy: { id: "asc" } });
     expect(rows.map((row) => row.category)).toEqual(["hot", "hot", "cold"]);
   });
@@ -84,8 +113,21 @@ describe("reviewers' labels", () => {
 
   it("reports the weekly live accuracy per task, provider and model from the latest labels", async () => {
     expect((await label(idOf("lead2"), { category: "warm" })).status).toBe(200);
-    const mine = async () => (await h.admin("/admin/inbox/accuracy")).body.weeks.filter((row: { model: string }) => row.model === `model-${h.source}`);
-    expect(await mine()).toEqual([{ week: expect.any(String), task: "lead", provider: "openai", model: `model-${h.source}`, labelled: 1, agreed: 0, accuracy: 0 }]);
+    const mine = async () =>
+      (await h.admin("/admin/inbox/accuracy")).body.weeks.filter(
+        (row: { model: string }) => row.model === `model-${h.source}`,
+      );
+    expect(await mine()).toEqual([
+      {
+        week: expect.any(String),
+        task: "lead",
+        provider: "openai",
+        model: `model-${h.source}`,
+        labelled: 1,
+        agreed: 0,
+        accuracy: 0,
+      },
+    ]);
     // The reviewer changes their mind: the latest label counts, once.
     expect((await label(idOf("lead2"), { category: "hot" })).status).toBe(200);
     expect(await mine()).toMatchObject([{ labelled: 1, agreed: 1, accuracy: 1 }]);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeWorker, type FakeDownstreams } from "./fake-worker.js";
-import { startOpsApi, waitFor, type OpsHarness } from "./harness.js";
+import { type FakeDownstreams, startFakeWorker } from "./fake-worker.js";
+import { type OpsHarness, startOpsApi, waitFor } from "./harness.js";
 
 describe("replay", () => {
   let h: OpsHarness;
@@ -30,7 +30,10 @@ describe("replay", () => {
     const { body } = await h.deliver();
     const failed = await settled(body.id, "failed");
     expect(failed.lastError).toBe("CRM answered 502 Bad Gateway");
-    expect(failed.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([["classify", "succeeded"], ["crm", "failed"]]);
+    expect(failed.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ["classify", "succeeded"],
+      ["crm", "failed"],
+    ]);
     expect(worker.calls).toMatchObject({ classify: 1, crm: 2 });
 
     downstreams.crmDown = false;
@@ -66,7 +69,10 @@ describe("replay", () => {
     expect(replay.body.job).toBe("requeued");
     const done = await settled(body.id, "completed");
     expect(done.payload).toMatchObject({ email: "ada@example.com" });
-    expect(done.steps.find((s: { name: string }) => s.name === "classify")).toMatchObject({ provider: "fake-ai", usage: { totalTokens: 150 } });
+    expect(done.steps.find((s: { name: string }) => s.name === "classify")).toMatchObject({
+      provider: "fake-ai",
+      usage: { totalTokens: 150 },
+    });
   });
 
   it("leaves a job that will run anyway alone, and refuses unknown and pruned events", async () => {
@@ -79,11 +85,22 @@ describe("replay", () => {
     expect((await h.admin("/admin/events/evt_nope/replay", { method: "POST" })).status).toBe(404);
 
     await h.api.db.webhookEvent.create({
-      data: { id: `evt_${h.source}_pruned`, source: h.source, providerEventId: "pruned", type: "lead", status: "failed", receivedAt: new Date(), payloadPrunedAt: new Date("2026-01-01T00:00:00Z") },
+      data: {
+        id: `evt_${h.source}_pruned`,
+        source: h.source,
+        providerEventId: "pruned",
+        type: "lead",
+        status: "failed",
+        receivedAt: new Date(),
+        payloadPrunedAt: new Date("2026-01-01T00:00:00Z"),
+      },
     });
     const pruned = await h.admin(`/admin/events/evt_${h.source}_pruned/replay`, { method: "POST" });
     expect(pruned.status).toBe(409);
-    expect(pruned.body).toMatchObject({ error: "conflict", message: expect.stringMatching(/removed by retention on 2026-01-01/) });
+    expect(pruned.body).toMatchObject({
+      error: "conflict",
+      message: expect.stringMatching(/removed by retention on 2026-01-01/),
+    });
   });
 
   it("replays every failed event of a source in bulk, skipping pruned ones", async () => {
@@ -93,14 +110,25 @@ describe("replay", () => {
     // One whose job Redis already dropped, and one whose payload retention removed.
     await (await h.queue.getJob(ids[0]!))!.remove();
     await h.api.db.webhookEvent.create({
-      data: { id: `evt_${h.source}_old`, source: h.source, providerEventId: "old", type: "lead", status: "failed", receivedAt: new Date(), payloadPrunedAt: new Date() },
+      data: {
+        id: `evt_${h.source}_old`,
+        source: h.source,
+        providerEventId: "old",
+        type: "lead",
+        status: "failed",
+        receivedAt: new Date(),
+        payloadPrunedAt: new Date(),
+      },
     });
 
     const listed = await h.admin(`/admin/events?source=${h.source}&status=failed`);
     expect(listed.body.events).toHaveLength(6);
 
     downstreams.aiDown = false;
-    const bulk = await h.admin("/admin/events/replay", { method: "POST", body: JSON.stringify({ status: "failed", source: h.source }) });
+    const bulk = await h.admin("/admin/events/replay", {
+      method: "POST",
+      body: JSON.stringify({ status: "failed", source: h.source }),
+    });
     expect(bulk.status).toBe(200);
     expect(bulk.body).toEqual({ replayed: 5, skipped: 1 });
     for (const id of ids) await settled(id, "completed");

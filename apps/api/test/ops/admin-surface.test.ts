@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, startOpsApi, type OpsHarness } from "./harness.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi } from "./harness.js";
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -22,7 +22,10 @@ describe("the admin surface", () => {
   let disabled: OpsHarness;
   beforeAll(async () => {
     // Many refusals from one address here: the failure limit has its own tests.
-    [h, disabled] = await Promise.all([startOpsApi({ ADMIN_AUTH_MAX_FAILURES: "1000" }), startOpsApi({ ADMIN_TOKEN: undefined })]);
+    [h, disabled] = await Promise.all([
+      startOpsApi({ ADMIN_AUTH_MAX_FAILURES: "1000" }),
+      startOpsApi({ ADMIN_TOKEN: undefined }),
+    ]);
   });
   afterAll(() => Promise.all([h?.close(), disabled?.close()]));
 
@@ -79,7 +82,10 @@ describe("Bull Board", () => {
   afterAll(() => Promise.all([readOnly?.close(), writable?.close()]));
 
   const call = (h: OpsHarness, method: string, path: string, body?: unknown) =>
-    h.admin(`/admin/queues/api/queues/events${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    h.admin(`/admin/queues/api/queues/events${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it("is read-only by default: adding jobs, emptying and obliterating queues are refused and change nothing", async () => {
     const { deliveryId } = await readOnly.deliver();
@@ -87,7 +93,14 @@ describe("Bull Board", () => {
     expect(before.waiting).toBe(1);
 
     const forged = { name: "lead", data: { source: readOnly.source, eventId: "evt_forged" } };
-    for (const [method, path, body] of [["POST", "/add", forged], ["PUT", "/empty"], ["PUT", "/obliterate"], ["PUT", "/pause"], ["PUT", "/retry/failed"], ["PUT", "/clean/completed"]] as const) {
+    for (const [method, path, body] of [
+      ["POST", "/add", forged],
+      ["PUT", "/empty"],
+      ["PUT", "/obliterate"],
+      ["PUT", "/pause"],
+      ["PUT", "/retry/failed"],
+      ["PUT", "/clean/completed"],
+    ] as const) {
       const res = await call(readOnly, method, path, body);
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.error).toBe("forbidden");

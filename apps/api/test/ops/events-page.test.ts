@@ -1,12 +1,21 @@
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeWorker, type FakeDownstreams } from "./fake-worker.js";
-import { ADMIN_TOKEN, startOpsApi, waitFor, type OpsHarness } from "./harness.js";
+import { type FakeDownstreams, startFakeWorker } from "./fake-worker.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi, waitFor } from "./harness.js";
 
 // Debian's chromium package (.ci/run installs it); no browser is ever downloaded.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 describe("events page in headless Chromium", () => {
   let h: OpsHarness;
@@ -23,18 +32,29 @@ describe("events page in headless Chromium", () => {
     h = await startOpsApi({ JOB_ATTEMPTS: "2", JOB_BACKOFF_MS: "10" });
     worker = startFakeWorker(h.config, h.api.db, downstreams);
     for (let i = 0; i < 3; i++) {
-      const { body } = await h.deliver(undefined, { email: `lead${i}@example.com`, name: `Lead ${i}`, message: "Need 500 seats this week" });
+      const { body } = await h.deliver(undefined, {
+        email: `lead${i}@example.com`,
+        name: `Lead ${i}`,
+        message: "Need 500 seats this week",
+      });
       ids.done = body.id;
       await waitFor(async () => (await status(body.id)) === "completed", "a processed event");
     }
     downstreams.aiDown = true;
-    const failed = await h.deliver(undefined, { email: "grace@example.com", name: "Grace Hopper", message: "Quote please" });
+    const failed = await h.deliver(undefined, {
+      email: "grace@example.com",
+      name: "Grace Hopper",
+      message: "Quote please",
+    });
     ids.failed = failed.body.id;
     await waitFor(async () => (await status(ids.failed)) === "failed", "a failed event");
     downstreams.aiDown = false;
 
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    const context = await browser.newContext({ httpCredentials: { username: "ops", password: ADMIN_TOKEN }, viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({
+      httpCredentials: { username: "ops", password: ADMIN_TOKEN },
+      viewport: { width: 1440, height: 900 },
+    });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -75,14 +95,24 @@ describe("events page in headless Chromium", () => {
     await page.click("#replay");
     await expect.poll(() => status(ids.failed), { timeout: 10_000 }).toBe("completed");
     // The page follows the event as the worker finishes it.
-    await expect.poll(() => page.locator("#detail dd .badge").first().textContent(), { timeout: 10_000 }).toBe("completed");
-    await expect.poll(() => page.locator('.count[data-status="failed"] b').textContent(), { timeout: 10_000 }).toBe("0");
+    await expect
+      .poll(() => page.locator("#detail dd .badge").first().textContent(), { timeout: 10_000 })
+      .toBe("completed");
+    await expect
+      .poll(() => page.locator('.count[data-status="failed"] b').textContent(), { timeout: 10_000 })
+      .toBe("0");
   });
 
   it("renders payload text as text, never as markup", async () => {
-    const { body } = await h.deliver(undefined, { email: "x@example.com", name: '<img src=x onerror="window.pwned=1">', message: "<script>window.pwned=1</script>" });
+    const { body } = await h.deliver(undefined, {
+      email: "x@example.com",
+      name: '<img src=x onerror="window.pwned=1">',
+      message: "<script>window.pwned=1</script>",
+    });
     await page.goto(`${h.url}/admin/#${body.id}`);
-    await expect.poll(() => page.locator("#detail pre").last().textContent()).toContain("<script>window.pwned=1</script>");
+    await expect
+      .poll(() => page.locator("#detail pre").last().textContent())
+      .toContain("<script>window.pwned=1</script>");
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import { Worker, type Job } from "bullmq";
-import { createWorkerConnection, EVENTS_QUEUE, type Config, type EventJob, type PrismaClient } from "@aiops/shared";
+import { type Config, createWorkerConnection, EVENTS_QUEUE, type EventJob, type PrismaClient } from "@aiops/shared";
+import { type Job, Worker } from "bullmq";
 
 /** Switches a test flips to make a downstream fail, then "fix" it. */
 export interface FakeDownstreams {
@@ -26,13 +26,31 @@ export function startFakeWorker(config: Config, db: PrismaClient, downstreams: F
     try {
       const { output, ai } = run();
       const data = {
-        status: "succeeded" as const, output: output as object, error: null, attempts, durationMs: 12,
-        ...(ai && { provider: "fake-ai", model: "fake-model-1", promptTokens: 120, completionTokens: 30, costUsd: 0.00042 }),
+        status: "succeeded" as const,
+        output: output as object,
+        error: null,
+        attempts,
+        durationMs: 12,
+        ...(ai && {
+          provider: "fake-ai",
+          model: "fake-model-1",
+          promptTokens: 120,
+          completionTokens: 30,
+          costUsd: 0.00042,
+        }),
       };
-      await db.stepResult.upsert({ where: { eventId_name: { eventId, name } }, create: { eventId, name, ...data }, update: data });
+      await db.stepResult.upsert({
+        where: { eventId_name: { eventId, name } },
+        create: { eventId, name, ...data },
+        update: data,
+      });
     } catch (error) {
       const data = { status: "failed" as const, error: (error as Error).message, attempts };
-      await db.stepResult.upsert({ where: { eventId_name: { eventId, name } }, create: { eventId, name, ...data }, update: data });
+      await db.stepResult.upsert({
+        where: { eventId_name: { eventId, name } },
+        create: { eventId, name, ...data },
+        update: data,
+      });
       throw error;
     }
   }
@@ -42,8 +60,13 @@ export function startFakeWorker(config: Config, db: PrismaClient, downstreams: F
     const row = await db.webhookEvent.upsert({
       where: { id: event.id },
       create: {
-        id: event.id, source: event.source, providerEventId: event.providerEventId, providerType: event.providerType,
-        type: event.type, payload: event.payload as object, receivedAt: new Date(event.receivedAt),
+        id: event.id,
+        source: event.source,
+        providerEventId: event.providerEventId,
+        providerType: event.providerType,
+        type: event.type,
+        payload: event.payload as object,
+        receivedAt: new Date(event.receivedAt),
       },
       update: {},
     });
@@ -51,10 +74,16 @@ export function startFakeWorker(config: Config, db: PrismaClient, downstreams: F
       calls.noop! += 1;
       return;
     }
-    await db.webhookEvent.update({ where: { id: event.id }, data: { status: "processing", attempts: { increment: 1 }, startedAt: new Date() } });
+    await db.webhookEvent.update({
+      where: { id: event.id },
+      data: { status: "processing", attempts: { increment: 1 }, startedAt: new Date() },
+    });
     await runStep(event.id, "classify", () => {
       if (downstreams.aiDown) throw new Error("AI provider answered 503 Service Unavailable");
-      return { output: { category: "hot", urgency: 91, reasons: ["budget approved"], draftReply: "Hello Ada" }, ai: true };
+      return {
+        output: { category: "hot", urgency: 91, reasons: ["budget approved"], draftReply: "Hello Ada" },
+        ai: true,
+      };
     });
     await runStep(event.id, "crm", () => {
       if (downstreams.crmDown) throw new Error("CRM answered 502 Bad Gateway");
@@ -64,15 +93,25 @@ export function startFakeWorker(config: Config, db: PrismaClient, downstreams: F
       }
       return { output: { contact: "ada@example.com", created: true } };
     });
-    await db.webhookEvent.update({ where: { id: event.id }, data: { status: "completed", finishedAt: new Date(), lastError: null } });
+    await db.webhookEvent.update({
+      where: { id: event.id },
+      data: { status: "completed", finishedAt: new Date(), lastError: null },
+    });
   }
 
   const connection = createWorkerConnection(config);
-  const worker = new Worker<EventJob>(EVENTS_QUEUE, process, { connection, prefix: config.QUEUE_PREFIX, concurrency: 10 });
+  const worker = new Worker<EventJob>(EVENTS_QUEUE, process, {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: 10,
+  });
   worker.on("error", () => undefined);
   worker.on("failed", async (job, error) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    await db.webhookEvent.update({ where: { id: job.data.id }, data: { status: "failed", lastError: error.message, finishedAt: new Date() } });
+    await db.webhookEvent.update({
+      where: { id: job.data.id },
+      data: { status: "failed", lastError: error.message, finishedAt: new Date() },
+    });
   });
   return {
     calls,

@@ -2,19 +2,19 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import {
+  type Config,
   createLogger,
+  customSource,
   EVENTS_QUEUE,
+  type EventJob,
   parseConfig,
   signedRequest,
-  customSource,
-  type Config,
-  type EventJob,
 } from "@aiops/shared";
 import { TEST_ADMIN_TOKEN, testEnv } from "@aiops/shared/testing";
-import { createApi, type Api, type ApiOptions } from "../../src/api.js";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { type Api, type ApiOptions, createApi } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
 
 export const ADMIN_TOKEN = TEST_ADMIN_TOKEN;
@@ -30,7 +30,10 @@ export interface OpsHarness {
   /** A source of this harness alone, so suites sharing the test database never see each other's events. */
   source: string;
   /** Sends a signed lead from this harness's source; the same `deliveryId` is a provider retry. */
-  deliver(deliveryId?: string, body?: Record<string, unknown>): Promise<{ status: number; body: any; deliveryId: string }>;
+  deliver(
+    deliveryId?: string,
+    body?: Record<string, unknown>,
+  ): Promise<{ status: number; body: any; deliveryId: string }>;
   /** The signed request `deliver` would send, for tests that write it byte by byte. */
   signed(deliveryId?: string): { path: string; headers: Record<string, string>; body: Buffer };
   admin(path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }>;
@@ -43,14 +46,28 @@ export interface OpsOptions {
   eventCounts?: ApiOptions["eventCounts"];
 }
 
-export async function startOpsApi(overrides: Record<string, string | undefined> = {}, options: OpsOptions = {}): Promise<OpsHarness> {
+export async function startOpsApi(
+  overrides: Record<string, string | undefined> = {},
+  options: OpsOptions = {},
+): Promise<OpsHarness> {
   const source = `ops-${randomBytes(4).toString("hex")}`;
   const sourcesFile = join(tmpdir(), `${source}.json`);
-  const spec = { name: source, scheme: "standard-webhooks", secretVariable: "OPS_SOURCE_SECRET", eventId: { header: "webhook-id" }, type: "lead" } as const;
+  const spec = {
+    name: source,
+    scheme: "standard-webhooks",
+    secretVariable: "OPS_SOURCE_SECRET",
+    eventId: { header: "webhook-id" },
+    type: "lead",
+  } as const;
   writeFileSync(sourcesFile, JSON.stringify({ sources: [spec] }));
   const env = testEnv({ SOURCES_FILE: sourcesFile, OPS_SOURCE_SECRET: SOURCE_SECRET, ...overrides });
   const config = parseConfig(env);
-  const api = createApi(config, { logger: createLogger({ level: "silent" }), env, metrics: new IngressMetrics(), eventCounts: options.eventCounts });
+  const api = createApi(config, {
+    logger: createLogger({ level: "silent" }),
+    env,
+    metrics: new IngressMetrics(),
+    eventCounts: options.eventCounts,
+  });
   const port = await api.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
   // Redis and Postgres connect in the background; tests start once both answer.
@@ -63,7 +80,11 @@ export async function startOpsApi(overrides: Record<string, string | undefined> 
   async function call(path: string, init: RequestInit = {}) {
     const response = await fetch(`${url}${path}`, init);
     const text = await response.text();
-    return { status: response.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text, headers: response.headers };
+    return {
+      status: response.status,
+      body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text,
+      headers: response.headers,
+    };
   }
 
   const LEAD = { email: "ada@example.com", name: "Ada Lovelace", message: "Need 500 seats this week" };
@@ -103,7 +124,11 @@ export async function startOpsApi(overrides: Record<string, string | undefined> 
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

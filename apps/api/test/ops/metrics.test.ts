@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventCountsQuery } from "../../src/queue-metrics.js";
-import { ADMIN_TOKEN, startOpsApi, type OpsHarness } from "./harness.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi } from "./harness.js";
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -10,7 +10,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   for (const line of text.split("\n")) {
     if (!line.startsWith(`${name}{`)) continue;
     const inside = line.slice(name.length + 1, line.lastIndexOf("}")).split(",");
-    if (wanted.every((pair) => inside.includes(pair)) && inside.length === wanted.length) return Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (wanted.every((pair) => inside.includes(pair)) && inside.length === wanted.length)
+      return Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return undefined;
 }
@@ -22,16 +23,19 @@ describe("/metrics", () => {
   let eventCountQueries = 0;
   beforeAll(async () => {
     disabled = await startOpsApi({ ADMIN_TOKEN: undefined });
-    h = await startOpsApi({}, {
-      metricsPort: true,
-      eventCounts: (db) => {
-        const query = eventCountsQuery(db);
-        return () => {
-          eventCountQueries++;
-          return query();
-        };
+    h = await startOpsApi(
+      {},
+      {
+        metricsPort: true,
+        eventCounts: (db) => {
+          const query = eventCountsQuery(db);
+          return () => {
+            eventCountQueries++;
+            return query();
+          };
+        },
       },
-    });
+    );
   });
   afterAll(async () => {
     await h.api.db.webhookEvent.deleteMany({ where: { source: h.source } });
@@ -47,14 +51,30 @@ describe("/metrics", () => {
     await h.deliver(first.deliveryId);
     const forged = await fetch(`${h.url}/webhook/${h.source}`, {
       method: "POST",
-      headers: { "content-type": "application/json", "webhook-id": "msg_x", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,AAAA" },
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": "msg_x",
+        "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "webhook-signature": "v1,AAAA",
+      },
       body: "{}",
     });
     expect(forged.status).toBe(401);
-    const unsigned = await fetch(`${h.url}/webhook/${h.source}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const unsigned = await fetch(`${h.url}/webhook/${h.source}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(unsigned.status).toBe(401);
     await h.api.db.webhookEvent.createMany({
-      data: ["a", "b"].map((id) => ({ id: `evt_${h.source}_${id}`, source: h.source, providerEventId: id, type: "lead" as const, status: "failed" as const, receivedAt: new Date() })),
+      data: ["a", "b"].map((id) => ({
+        id: `evt_${h.source}_${id}`,
+        source: h.source,
+        providerEventId: id,
+        type: "lead" as const,
+        status: "failed" as const,
+        receivedAt: new Date(),
+      })),
     });
 
     const res = await fetch(`${h.url}/metrics`, { headers: bearer });
@@ -73,14 +93,20 @@ describe("/metrics", () => {
   });
 
   it("needs the admin token on the public port, as a bearer token or the basic-auth password", async () => {
-    for (const authorization of [undefined, "Bearer wrong-token", `Basic ${Buffer.from("prometheus:wrong").toString("base64")}`]) {
+    for (const authorization of [
+      undefined,
+      "Bearer wrong-token",
+      `Basic ${Buffer.from("prometheus:wrong").toString("base64")}`,
+    ]) {
       const res = await fetch(`${h.url}/metrics`, { headers: authorization ? { authorization } : {} });
       expect(res.status, String(authorization)).toBe(401);
       const text = await res.text();
       expect(text).not.toContain("aiops_events_received_total");
       expect(text).not.toContain("nodejs_version");
     }
-    const basic = await fetch(`${h.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`prometheus:${ADMIN_TOKEN}`).toString("base64")}` } });
+    const basic = await fetch(`${h.url}/metrics`, {
+      headers: { authorization: `Basic ${Buffer.from(`prometheus:${ADMIN_TOKEN}`).toString("base64")}` },
+    });
     expect(basic.status).toBe(200);
     expect(await basic.text()).toContain("aiops_events_received_total");
   });
@@ -119,7 +145,14 @@ describe("/metrics", () => {
     // And a row added meanwhile is not counted until the window has passed.
     const counted = sample(await scrape(h.metricsUrl!), "aiops_events", { status: "failed", source: h.source });
     await h.api.db.webhookEvent.create({
-      data: { id: `evt_${h.source}_c`, source: h.source, providerEventId: "c", type: "lead", status: "failed", receivedAt: new Date() },
+      data: {
+        id: `evt_${h.source}_c`,
+        source: h.source,
+        providerEventId: "c",
+        type: "lead",
+        status: "failed",
+        receivedAt: new Date(),
+      },
     });
     expect(sample(await scrape(h.metricsUrl!), "aiops_events", { status: "failed", source: h.source })).toBe(counted);
     expect(eventCountQueries - before).toBeLessThanOrEqual(1);

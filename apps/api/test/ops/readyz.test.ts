@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@aiops/shared";
 import { testEnv } from "@aiops/shared/testing";
-import { createApi, type Api } from "../../src/api.js";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Api, createApi } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
 import { waitFor } from "./harness.js";
 
@@ -16,7 +16,10 @@ describe("/readyz", () => {
   const logLines: string[] = [];
   beforeAll(async () => {
     const env = testEnv({ DATABASE_URL: UNREACHABLE_DB });
-    const logger = pino({ level: "warn" }, new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(String(chunk))) }));
+    const logger = pino(
+      { level: "warn" },
+      new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(String(chunk))) }),
+    );
     api = createApi(parseConfig(env), { logger, env, metrics: new IngressMetrics() });
     url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   });
@@ -30,14 +33,21 @@ describe("/readyz", () => {
       return body.includes('"redis":"ok"') && body;
     }, "Redis to answer");
     expect(JSON.parse(text)).toEqual({ status: "unavailable", redis: "ok", postgres: "failing" });
-    for (const detail of ["127.0.0.1", ":9", "ECONNREFUSED", "aiops_nowhere", "connect"]) expect(text).not.toContain(detail);
+    for (const detail of ["127.0.0.1", ":9", "ECONNREFUSED", "aiops_nowhere", "connect"])
+      expect(text).not.toContain(detail);
     // The driver's own error reaches the log (a probe may also just time out on a loaded machine).
-    const parsed = () => logLines.map((line) => JSON.parse(line) as { msg: string; dependency?: string; err?: unknown });
+    const parsed = () =>
+      logLines.map((line) => JSON.parse(line) as { msg: string; dependency?: string; err?: unknown });
     const logged = await waitFor(async () => {
       const body = await (await fetch(`${url}/readyz`)).text();
       expect(JSON.parse(body)).toMatchObject({ postgres: "failing" });
       expect(body).not.toContain("127.0.0.1");
-      return parsed().find((line) => line.msg === "readiness check failed" && line.dependency === "postgres" && /ECONNREFUSED|127\.0\.0\.1/.test(JSON.stringify(line.err)));
+      return parsed().find(
+        (line) =>
+          line.msg === "readiness check failed" &&
+          line.dependency === "postgres" &&
+          /ECONNREFUSED|127\.0\.0\.1/.test(JSON.stringify(line.err)),
+      );
     }, "the driver's error in the log");
     expect(logged.err).toBeDefined();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWorker } from "./fake-worker.js";
-import { startOpsApi, waitFor, type OpsHarness } from "./harness.js";
+import { type OpsHarness, startOpsApi, waitFor } from "./harness.js";
 
 describe("bounded Redis", () => {
   let h: OpsHarness;
@@ -17,7 +17,10 @@ describe("bounded Redis", () => {
 
   // The row is completed inside the job; BullMQ marks the job completed a moment later.
   const completed = async (id: string) => {
-    await waitFor(async () => (await h.api.db.webhookEvent.findUnique({ where: { id } }))?.status === "completed", `${id} completed`);
+    await waitFor(
+      async () => (await h.api.db.webhookEvent.findUnique({ where: { id } }))?.status === "completed",
+      `${id} completed`,
+    );
     await waitFor(async () => (await h.queue.getJobState(id)) !== "active", `${id}'s job to finish`);
   };
 
@@ -38,9 +41,19 @@ describe("bounded Redis", () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ id: first.body.id, duplicate: true });
     // Whatever Redis holds now, the stored row keeps the event from being processed twice.
-    await waitFor(async () => (await h.queue.getJobState(first.body.id)) !== "waiting" && (await h.queue.getJobState(first.body.id)) !== "active", "the re-delivery to settle");
+    await waitFor(
+      async () =>
+        (await h.queue.getJobState(first.body.id)) !== "waiting" &&
+        (await h.queue.getJobState(first.body.id)) !== "active",
+      "the re-delivery to settle",
+    );
     const steps = await h.api.db.stepResult.findMany({ where: { eventId: first.body.id } });
-    expect(steps.map((step) => [step.name, step.attempts])).toEqual(expect.arrayContaining([["classify", 1], ["crm", 1]]));
+    expect(steps.map((step) => [step.name, step.attempts])).toEqual(
+      expect.arrayContaining([
+        ["classify", 1],
+        ["crm", 1],
+      ]),
+    );
     expect(worker.calls.classify).toBe(2);
     // The ingress queued it again (the job id was free), and the worker found it done.
     expect(worker.calls.noop).toBe(1);

@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpsApi, type OpsHarness } from "./harness.js";
+import { type OpsHarness, startOpsApi } from "./harness.js";
 
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -33,7 +33,12 @@ describe("graceful shutdown of the API", () => {
     const request = h.signed();
     const socket = await open(port);
     const answer = readAll(socket);
-    const head = [`POST ${request.path} HTTP/1.1`, "Host: 127.0.0.1", `Content-Length: ${request.body.length}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`)];
+    const head = [
+      `POST ${request.path} HTTP/1.1`,
+      "Host: 127.0.0.1",
+      `Content-Length: ${request.body.length}`,
+      ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(`${head.join("\r\n")}\r\n\r\n`);
     socket.write(request.body.subarray(0, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sqlFor, type PrismaClient, type Sql } from "@aiops/shared";
+import { type PrismaClient, type Sql, sqlFor } from "@aiops/shared";
 import type { AiAnswer } from "./provider.js";
 
 export interface CachedAnswer {
@@ -24,7 +24,9 @@ export class AiCache {
    * change asks again, even a prompt file edited without a new version.
    */
   key(provider: string, model: string, prompt: { version: string; text: string }, input: unknown): string {
-    return createHash("sha256").update(JSON.stringify([provider, model, prompt.version, prompt.text, input])).digest("hex");
+    return createHash("sha256")
+      .update(JSON.stringify([provider, model, prompt.version, prompt.text, input]))
+      .digest("hex");
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {

@@ -5,8 +5,8 @@ import type { WorkerMetrics } from "../metrics.js";
 import type { StepOutcome } from "../steps/step-runner.js";
 import type { AiCache } from "./ai-cache.js";
 import { BUDGET_REACHED, type DailyBudget } from "./daily-budget.js";
-import { estimateCostUsd, type PriceOverride } from "./pricing.js";
 import { PiiMap, redactPii, restorePii } from "./pii.js";
+import { estimateCostUsd, type PriceOverride } from "./pricing.js";
 import type { AiProvider } from "./provider.js";
 import type { AiTask } from "./task.js";
 
@@ -38,15 +38,25 @@ export class AiService {
   async ask<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<StepOutcome<z.infer<S>>> {
     const { provider, metrics } = this.options;
     const cache = provider.remote ? this.options.cache : undefined;
-    const { value: asked, map } = provider.remote && this.options.redactPii ? redactPii(input) : { value: input, map: new PiiMap() };
-    const key = cache?.key(provider.name, provider.model, { version: task.promptVersion, text: task.instructions }, asked);
+    const { value: asked, map } =
+      provider.remote && this.options.redactPii ? redactPii(input) : { value: input, map: new PiiMap() };
+    const key = cache?.key(
+      provider.name,
+      provider.model,
+      { version: task.promptVersion, text: task.instructions },
+      asked,
+    );
     const hit = key ? await cache!.get(key) : undefined;
     if (hit) {
       const parsed = task.schema.safeParse(restorePii(hit.output, map));
       if (parsed.success) {
         metrics.aiRequests.inc({ provider: hit.provider, model: hit.model, cached: "true" });
         const { provider: name, model, promptTokens, completionTokens } = hit;
-        return { output: parsed.data, tries: 1, ai: { provider: name, model, promptTokens, completionTokens, costUsd: 0, cached: true } };
+        return {
+          output: parsed.data,
+          tries: 1,
+          ai: { provider: name, model, promptTokens, completionTokens, costUsd: 0, cached: true },
+        };
       }
       this.options.logger.warn({ task: task.name }, "cached AI answer no longer fits the schema; asking again");
     }
@@ -74,19 +84,34 @@ export class AiService {
     } catch (error) {
       // Invalid answers were billed too.
       if (error instanceof AiAnswerError)
-        budget?.record(this.count(provider.name, provider.model, error.usage.promptTokens, error.usage.completionTokens));
+        budget?.record(
+          this.count(provider.name, provider.model, error.usage.promptTokens, error.usage.completionTokens),
+        );
       throw error;
     }
   }
 
   /** The offline rules' answer in place of the model's, with the reason stored beside it. */
-  private async answerOffline<I, S extends z.ZodType>(offline: AiProvider, task: AiTask<I, S>, input: I, note: string): Promise<StepOutcome<z.infer<S>>> {
+  private async answerOffline<I, S extends z.ZodType>(
+    offline: AiProvider,
+    task: AiTask<I, S>,
+    input: I,
+    note: string,
+  ): Promise<StepOutcome<z.infer<S>>> {
     const answer = await offline.complete(task, input);
     this.options.metrics.aiRequests.inc({ provider: answer.provider, model: answer.model, cached: "false" });
     return {
       output: answer.output,
       tries: 1,
-      ai: { provider: answer.provider, model: answer.model, promptTokens: 0, completionTokens: 0, costUsd: 0, cached: false, note },
+      ai: {
+        provider: answer.provider,
+        model: answer.model,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+        cached: false,
+        note,
+      },
       repeatable: true,
     };
   }

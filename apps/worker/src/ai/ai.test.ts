@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { downstreamError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
+import { downstreamError, PermanentError, parseRetryAfter, RetryableError } from "../errors/index.js";
 import { strictJsonSchema } from "./json-schema.js";
 import { estimateCostUsd } from "./pricing.js";
 import { buildMessages } from "./prompt.js";
 import { RulesProvider } from "./rules-provider.js";
 import { leadTask } from "./tasks/lead-task.js";
-import { ticketTask } from "./tasks/ticket-task.js";
 import { paymentTask } from "./tasks/payment-task.js";
+import { ticketTask } from "./tasks/ticket-task.js";
 
 describe("prompts", () => {
   it("keeps the payload inside one data block, whatever it contains", () => {
@@ -19,7 +19,11 @@ describe("prompts", () => {
   it("sends a strict schema without the keywords structured outputs refuse", () => {
     const schema = strictJsonSchema(leadTask.schema);
     expect(JSON.stringify(schema)).not.toMatch(/maxLength|\$schema/);
-    expect(schema).toMatchObject({ type: "object", additionalProperties: false, required: ["category", "urgency", "reasons", "draftReply"] });
+    expect(schema).toMatchObject({
+      type: "object",
+      additionalProperties: false,
+      required: ["category", "urgency", "reasons", "draftReply"],
+    });
   });
 });
 
@@ -27,22 +31,46 @@ describe("the offline rules provider", () => {
   const rules = new RulesProvider();
 
   it("is deterministic and names itself", async () => {
-    const input = { name: "Ann", company: "Acme", emailDomain: "acme.io", message: "Budget approved, need a quote for 50 seats today", source: "new-lead" };
+    const input = {
+      name: "Ann",
+      company: "Acme",
+      emailDomain: "acme.io",
+      message: "Budget approved, need a quote for 50 seats today",
+      source: "new-lead",
+    };
     const [a, b] = await Promise.all([rules.complete(leadTask, input), rules.complete(leadTask, input)]);
     expect(a).toEqual(b);
     expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v2", output: { category: "hot" } });
   });
 
   it("tells spam, cold leads, urgent tickets and risky payments apart", async () => {
-    expect((await rules.complete(leadTask, { message: "Cheap backlinks and SEO services", source: "x" })).output.category).toBe("spam");
-    expect((await rules.complete(leadTask, { emailDomain: "gmail.com", message: "just looking", source: "x" })).output.category).toBe("cold");
-    expect((await rules.complete(ticketTask, { subject: "Site is down", description: "All customers see errors", source: "x" })).output.priority).toBe("urgent");
+    expect(
+      (await rules.complete(leadTask, { message: "Cheap backlinks and SEO services", source: "x" })).output.category,
+    ).toBe("spam");
+    expect(
+      (await rules.complete(leadTask, { emailDomain: "gmail.com", message: "just looking", source: "x" })).output
+        .category,
+    ).toBe("cold");
+    expect(
+      (
+        await rules.complete(ticketTask, {
+          subject: "Site is down",
+          description: "All customers see errors",
+          source: "x",
+        })
+      ).output.priority,
+    ).toBe("urgent");
     expect((await rules.complete(ticketTask, { subject: "Typo in docs", source: "x" })).output.priority).toBe("low");
     const payment = { kind: "k", status: "failed" as const, amount: 500, currency: "usd" };
     expect((await rules.complete(paymentTask, { ...payment, failureReason: "stolen_card" })).output.risk).toBe("high");
     // The rubric's bands: insufficient funds on $5 is routine, on $1,200 money is at risk.
-    expect((await rules.complete(paymentTask, { ...payment, failureReason: "insufficient_funds" })).output.risk).toBe("low");
-    expect((await rules.complete(paymentTask, { ...payment, amount: 120_000, failureReason: "insufficient_funds" })).output.risk).toBe("medium");
+    expect((await rules.complete(paymentTask, { ...payment, failureReason: "insufficient_funds" })).output.risk).toBe(
+      "low",
+    );
+    expect(
+      (await rules.complete(paymentTask, { ...payment, amount: 120_000, failureReason: "insufficient_funds" })).output
+        .risk,
+    ).toBe("medium");
   });
 });
 

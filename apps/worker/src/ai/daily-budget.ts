@@ -51,7 +51,8 @@ export class DailyBudget {
   async reached(): Promise<boolean> {
     const now = (this.options.now ?? (() => new Date()))();
     const day = now.toISOString().slice(0, 10);
-    if (day !== this.day || now.getTime() - this.refreshedAt >= (this.options.refreshMs ?? 5000)) await this.refresh(day, now.getTime());
+    if (day !== this.day || now.getTime() - this.refreshedAt >= (this.options.refreshMs ?? 5000))
+      await this.refresh(day, now.getTime());
     const reached = this.spentUsd >= this.options.limitUsd;
     if (reached && this.claimedDay !== day) {
       this.claimedDay = day;

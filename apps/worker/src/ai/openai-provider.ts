@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Config } from "@aiops/shared";
 import OpenAI from "openai";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { Config } from "@aiops/shared";
-import { AiAnswerError, parseRetryAfter, PermanentError, RetryableError } from "../errors/index.js";
+import { AiAnswerError, PermanentError, parseRetryAfter, RetryableError } from "../errors/index.js";
 import { capInput } from "./input-cap.js";
 import { strictJsonSchema } from "./json-schema.js";
 import { buildMessages } from "./prompt.js";
@@ -90,8 +90,12 @@ export class OpenAiProvider implements AiProvider {
     try {
       return await this.completeWith(this.model, task, messages, jsonSchema, usage);
     } catch (error) {
-      if (!fallbackModel || fallbackModel === this.model || !(error instanceof RetryableError) || !modelDown(error)) throw error;
-      this.options.logger.warn({ task: task.name, model: this.model, fallbackModel, err: error.message }, "AI model unavailable; asking the fallback model");
+      if (!fallbackModel || fallbackModel === this.model || !(error instanceof RetryableError) || !modelDown(error))
+        throw error;
+      this.options.logger.warn(
+        { task: task.name, model: this.model, fallbackModel, err: error.message },
+        "AI model unavailable; asking the fallback model",
+      );
       return await this.completeWith(fallbackModel, task, messages, jsonSchema, usage);
     }
   }
@@ -120,7 +124,10 @@ export class OpenAiProvider implements AiProvider {
     throw error;
   }
 
-  private parse<S extends z.ZodType>(schema: S, raw: string): { ok: true; value: z.infer<S> } | { ok: false; problem: string } {
+  private parse<S extends z.ZodType>(
+    schema: S,
+    raw: string,
+  ): { ok: true; value: z.infer<S> } | { ok: false; problem: string } {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -128,7 +135,9 @@ export class OpenAiProvider implements AiProvider {
       return { ok: false, problem: "not JSON" };
     }
     const result = schema.safeParse(json);
-    return result.success ? { ok: true, value: result.data } : { ok: false, problem: result.error.message.slice(0, 500) };
+    return result.success
+      ? { ok: true, value: result.data }
+      : { ok: false, problem: result.error.message.slice(0, 500) };
   }
 
   private async request(
@@ -158,7 +167,10 @@ export class OpenAiProvider implements AiProvider {
         if (failure instanceof PermanentError || attempt >= this.options.maxRetries) throw failure;
         const delay = failure.retryAfterMs ?? this.backoff(attempt);
         if (delay > this.options.retryMaxDelayMs) throw failure;
-        this.options.logger.warn({ attempt: attempt + 1, delayMs: delay, err: failure.message }, "AI request failed; retrying");
+        this.options.logger.warn(
+          { attempt: attempt + 1, delayMs: delay, err: failure.message },
+          "AI request failed; retrying",
+        );
         await sleep(delay);
       }
     }

@@ -116,9 +116,11 @@ export function findPii(text: string): Match[] {
 }
 
 const isDigit = (char: string | undefined): boolean => char !== undefined && char >= "0" && char <= "9";
-const isLetter = (char: string | undefined): boolean => char !== undefined && ((char >= "a" && char <= "z") || (char >= "A" && char <= "Z"));
+const isLetter = (char: string | undefined): boolean =>
+  char !== undefined && ((char >= "a" && char <= "z") || (char >= "A" && char <= "Z"));
 const isAlnum = (char: string | undefined): boolean => isDigit(char) || isLetter(char);
-const isLocalChar = (char: string | undefined): boolean => isAlnum(char) || (char !== undefined && "._%+-".includes(char));
+const isLocalChar = (char: string | undefined): boolean =>
+  isAlnum(char) || (char !== undefined && "._%+-".includes(char));
 const isDomainChar = (char: string | undefined): boolean => isAlnum(char) || char === "-" || char === ".";
 
 /** Not in the middle of a word or number. */
@@ -154,7 +156,8 @@ function email(text: string, at: number, floor: number): Match | undefined {
  * in groups split by single spaces. The longest run of groups whose mod-97 checksum holds wins.
  */
 function iban(text: string, start: number): { match?: Match; end: number } {
-  if (!isLetter(text[start]) || !isLetter(text[start + 1]) || !isDigit(text[start + 2]) || !isDigit(text[start + 3])) return { end: start + 1 };
+  if (!isLetter(text[start]) || !isLetter(text[start + 1]) || !isDigit(text[start + 2]) || !isDigit(text[start + 3]))
+    return { end: start + 1 };
   const ends: number[] = [];
   let length = 0;
   let index = start;
@@ -174,7 +177,8 @@ function iban(text: string, start: number): { match?: Match; end: number } {
   if (!isAlnum(text[index])) ends.push(index);
   for (const end of ends.reverse()) {
     const candidate = compact(text.slice(start, end)).toUpperCase();
-    if (candidate.length >= 15 && candidate.length <= 34 && ibanChecksumHolds(candidate)) return { match: { start, end, kind: "IBAN" }, end };
+    if (candidate.length >= 15 && candidate.length <= 34 && ibanChecksumHolds(candidate))
+      return { match: { start, end, kind: "IBAN" }, end };
   }
   // Shaped like an IBAN, checksum wrong: its digits are not a card or a phone either.
   return { end: index };
@@ -235,7 +239,13 @@ function number(text: string, start: number): { match?: Match; end: number } {
     } else if (char === " " || char === "-" || char === "." || char === "(" || char === ")") {
       // Two separators in a row (other than a bracket next to a space) end the number.
       const previous = text[end - 1]!;
-      if (!isDigit(previous) && !(previous === ")" && char === " ") && !(previous === " " && char === "(") && previous !== "+") break;
+      if (
+        !isDigit(previous) &&
+        !(previous === ")" && char === " ") &&
+        !(previous === " " && char === "(") &&
+        previous !== "+"
+      )
+        break;
       pending.separators += 1;
       if (char === "(" || char === ")") pending.brackets = true;
       if (char === ".") pending.dots = true;
@@ -244,16 +254,17 @@ function number(text: string, start: number): { match?: Match; end: number } {
   }
   const scanned = Math.max(start + 1, lastDigitEnd);
   // Glued to a word, or the local part of an email address (found from its `@`).
-  if (lastDigitEnd === start || isAlnum(text[lastDigitEnd]) || text[lastDigitEnd] === "@" || text[lastDigitEnd] === "_") return { end: scanned };
+  if (lastDigitEnd === start || isAlnum(text[lastDigitEnd]) || text[lastDigitEnd] === "@" || text[lastDigitEnd] === "_")
+    return { end: scanned };
   // A decimal or thousands comma right after: a price or a measurement.
   if (text[lastDigitEnd] === "," && isDigit(text[lastDigitEnd + 1])) return { end: scanned };
   const body = text.slice(start, lastDigitEnd);
   if (first !== "+" && first !== "(" && !brackets && !dots && digits >= 13 && digits <= 19 && luhnHolds(compact(body)))
     return { match: { start, end: lastDigitEnd, kind: "CARD" }, end: lastDigitEnd };
-  const phone = digits <= 15 && ((first === "+" && digits >= 8) || (digits >= 9 && (brackets || separators > 0 || first === "0")));
+  const phone =
+    digits <= 15 && ((first === "+" && digits >= 8) || (digits >= 9 && (brackets || separators > 0 || first === "0")));
   return phone ? { match: { start, end: lastDigitEnd, kind: "PHONE" }, end: lastDigitEnd } : { end: scanned };
 }
-
 
 /** A copy of a JSON-like value with every string replaced by `map`'s answer. */
 function mapStrings<T>(value: T, map: (text: string) => string): T {

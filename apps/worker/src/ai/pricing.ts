@@ -16,11 +16,17 @@ export interface PriceOverride {
 }
 
 /** Estimated cost of one answer; dated model names (`gpt-4o-mini-2024-07-18`) use their family's price. */
-export function estimateCostUsd(model: string, promptTokens: number, completionTokens: number, override: PriceOverride = {}): number {
+export function estimateCostUsd(
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+  override: PriceOverride = {},
+): number {
   const family = Object.keys(prices)
     .filter((name) => model === name || model.startsWith(`${name}-`))
     .sort((a, b) => b.length - a.length)[0];
   const [prompt, completion] = family ? prices[family]! : [0, 0];
-  const cost = (promptTokens * (override.prompt ?? prompt) + completionTokens * (override.completion ?? completion)) / 1_000_000;
+  const cost =
+    (promptTokens * (override.prompt ?? prompt) + completionTokens * (override.completion ?? completion)) / 1_000_000;
   return Math.round(cost * 1_000_000) / 1_000_000;
 }

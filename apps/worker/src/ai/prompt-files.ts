@@ -17,7 +17,9 @@ export class PromptFileError extends Error {
 /** A prompt version's text, read at start: a missing file stops the process with its path. */
 export function loadPrompt(task: string, version: string): string {
   if (!promptVersions(task).includes(version))
-    throw new PromptFileError(`no prompt file for ${task} version ${version}: expected ${join(promptsDir, task, `${version}.md`)}`);
+    throw new PromptFileError(
+      `no prompt file for ${task} version ${version}: expected ${join(promptsDir, task, `${version}.md`)}`,
+    );
   const text = readFileSync(join(promptsDir, task, `${version}.md`), "utf8").trim();
   if (!text) throw new PromptFileError(`the prompt file for ${task} version ${version} is empty`);
   return text;

@@ -7,7 +7,10 @@ const CLOSE = "</event_data>";
  * The chat messages for a task. The event's content travels only inside the data block,
  * JSON-encoded with `<` escaped, so a payload cannot close the block or pose as instructions.
  */
-export function buildMessages(task: AiTask<unknown>, input: unknown): Array<{ role: "system" | "user"; content: string }> {
+export function buildMessages(
+  task: AiTask<unknown>,
+  input: unknown,
+): Array<{ role: "system" | "user"; content: string }> {
   const data = JSON.stringify(input).replaceAll("<", "\\u003c");
   return [
     {

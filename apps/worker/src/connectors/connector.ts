@@ -11,8 +11,18 @@ export interface DraftRef {
 /** What a pipeline decided about an event: the record, the AI's analysis and the CRM ids. */
 export type Outcome =
   | { type: "lead"; lead: Lead; analysis: LeadAnalysis; crm: { contactId: string } & DraftRef }
-  | { type: "ticket"; ticket: Ticket; analysis: TicketAnalysis; crm: { ticketId: string; contactId?: string | undefined } & DraftRef }
-  | { type: "payment"; payment: Payment; analysis?: PaymentAnalysis | undefined; crm: { paymentId: string; contactId?: string | undefined } & DraftRef };
+  | {
+      type: "ticket";
+      ticket: Ticket;
+      analysis: TicketAnalysis;
+      crm: { ticketId: string; contactId?: string | undefined } & DraftRef;
+    }
+  | {
+      type: "payment";
+      payment: Payment;
+      analysis?: PaymentAnalysis | undefined;
+      crm: { paymentId: string; contactId?: string | undefined } & DraftRef;
+    };
 
 /**
  * Pushes outcomes to a system outside the platform. Each connector runs as its own step

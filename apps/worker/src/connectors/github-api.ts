@@ -1,4 +1,4 @@
-import { json, request, type RequestLimits } from "./http-client.js";
+import { json, type RequestLimits, request } from "./http-client.js";
 
 export interface GitHubOptions extends RequestLimits {
   token: string;
@@ -23,7 +23,9 @@ export class GitHubApi {
   async findComment(repo: string, number: number, marker: string, since: Date): Promise<number | undefined> {
     for (let page = 1; page <= 10; page++) {
       const query = `since=${encodeURIComponent(since.toISOString())}&per_page=100&page=${page}`;
-      const comments = json<Array<{ id: number; body?: string }>>(await this.call("GET", `/repos/${repo}/issues/${number}/comments?${query}`));
+      const comments = json<Array<{ id: number; body?: string }>>(
+        await this.call("GET", `/repos/${repo}/issues/${number}/comments?${query}`),
+      );
       const found = comments.find((comment) => comment.body?.includes(marker));
       if (found) return found.id;
       if (comments.length < 100) return undefined;

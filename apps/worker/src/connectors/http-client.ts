@@ -34,7 +34,8 @@ export interface HttpAnswer {
  * waited out and asked again.
  */
 export async function request(service: string, url: string, options: HttpRequest): Promise<HttpAnswer> {
-  const body = options.body === undefined || typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined || typeof options.body === "string" ? options.body : JSON.stringify(options.body);
   for (let tries = 1; ; tries++) {
     let response: Response;
     try {
@@ -45,11 +46,19 @@ export async function request(service: string, url: string, options: HttpRequest
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      throw new RetryableError(`${service}_unreachable`, `${service} request failed: ${(error as Error).message}`, { cause: error });
+      throw new RetryableError(`${service}_unreachable`, `${service} request failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const text = await response.text().catch(() => "");
     if (response.ok) return { status: response.status, text };
-    const error = downstreamError(service, response.status, text, response.headers.get("retry-after"), options.transient?.(response.status, text));
+    const error = downstreamError(
+      service,
+      response.status,
+      text,
+      response.headers.get("retry-after"),
+      options.transient?.(response.status, text),
+    );
     // A 429 says the request was not acted on, so asking again cannot do anything twice.
     const wait = response.status === 429 && error instanceof RetryableError ? error.retryAfterMs : undefined;
     if (wait === undefined || wait > (options.retryAfterMaxMs ?? 0) || tries >= MAX_TRIES) throw error;

@@ -1,8 +1,8 @@
 import type { EventJob } from "@aiops/shared";
 import { PermanentError } from "../errors/index.js";
 import { formatMoney } from "../normalize/money.js";
-import { json, request, type RequestLimits } from "./http-client.js";
-import { outcomeEmail, type Connector, type Outcome } from "./connector.js";
+import { type Connector, type Outcome, outcomeEmail } from "./connector.js";
+import { json, type RequestLimits, request } from "./http-client.js";
 
 export interface HubSpotOptions extends RequestLimits {
   accessToken: string;
@@ -40,16 +40,26 @@ function noteBody(event: EventJob, outcome: Outcome): string {
   const lines: string[] = [];
   if (outcome.type === "lead") {
     const { analysis, lead } = outcome;
-    lines.push(`<b>Lead: ${analysis.category}</b>, urgency ${analysis.urgency}`, ...analysis.reasons.map((r) => `• ${escapeHtml(r)}`));
+    lines.push(
+      `<b>Lead: ${analysis.category}</b>, urgency ${analysis.urgency}`,
+      ...analysis.reasons.map((r) => `• ${escapeHtml(r)}`),
+    );
     if (lead.message) lines.push(`Message: ${escapeHtml(lead.message)}`);
     lines.push(`Draft reply:<br>${escapeHtml(analysis.draftReply).replaceAll("\n", "<br>")}`);
   } else if (outcome.type === "ticket") {
     const { analysis, ticket } = outcome;
-    lines.push(`<b>Ticket (${analysis.priority}, ${analysis.category}, ${analysis.sentiment})</b>: ${escapeHtml(ticket.subject)}`);
-    lines.push(escapeHtml(analysis.summary), `Draft reply:<br>${escapeHtml(analysis.draftReply).replaceAll("\n", "<br>")}`);
+    lines.push(
+      `<b>Ticket (${analysis.priority}, ${analysis.category}, ${analysis.sentiment})</b>: ${escapeHtml(ticket.subject)}`,
+    );
+    lines.push(
+      escapeHtml(analysis.summary),
+      `Draft reply:<br>${escapeHtml(analysis.draftReply).replaceAll("\n", "<br>")}`,
+    );
   } else {
     const { analysis, payment } = outcome;
-    lines.push(`<b>Payment ${payment.status}</b>: ${formatMoney(payment.amount, payment.currency)} (${escapeHtml(payment.kind)})`);
+    lines.push(
+      `<b>Payment ${payment.status}</b>: ${formatMoney(payment.amount, payment.currency)} (${escapeHtml(payment.kind)})`,
+    );
     if (analysis) lines.push(`Risk: ${analysis.risk}`, ...analysis.reasons.map((r) => `• ${escapeHtml(r)}`));
   }
   lines.push(`<small>event ${escapeHtml(event.id)} from ${escapeHtml(event.source)}</small>`);
@@ -73,7 +83,10 @@ export class HubSpotConnector implements Connector {
     const note = await this.call<{ id: string }>("/crm/v3/objects/notes", {
       properties: { hs_timestamp: new Date(event.receivedAt).toISOString(), hs_note_body: noteBody(event, outcome) },
       associations: [
-        { to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: NOTE_TO_CONTACT }] },
+        {
+          to: { id: contactId },
+          types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: NOTE_TO_CONTACT }],
+        },
       ],
     });
     return { contactId, noteId: note.id };
@@ -82,7 +95,8 @@ export class HubSpotConnector implements Connector {
   private async upsertContact(email: string, props: Record<string, string>): Promise<string> {
     const existing = await this.find(email);
     if (existing) {
-      if (Object.keys(props).length) await this.call(`/crm/v3/objects/contacts/${existing}`, { properties: props }, "PATCH");
+      if (Object.keys(props).length)
+        await this.call(`/crm/v3/objects/contacts/${existing}`, { properties: props }, "PATCH");
       return existing;
     }
     try {
@@ -90,7 +104,8 @@ export class HubSpotConnector implements Connector {
       return created.id;
     } catch (error) {
       // Created by someone else since the search (409): use theirs.
-      const raced = error instanceof PermanentError && /answered 409/.test(error.message) ? await this.find(email) : undefined;
+      const raced =
+        error instanceof PermanentError && /answered 409/.test(error.message) ? await this.find(email) : undefined;
       if (raced) return raced;
       throw error;
     }

@@ -1,6 +1,6 @@
-import { standardWebhooksScheme, type EventJob } from "@aiops/shared";
-import { request, type RequestLimits } from "./http-client.js";
+import { type EventJob, standardWebhooksScheme } from "@aiops/shared";
 import type { Connector, Outcome } from "./connector.js";
+import { type RequestLimits, request } from "./http-client.js";
 
 export interface OutboundWebhookOptions extends RequestLimits {
   url: string;
@@ -10,8 +10,7 @@ export interface OutboundWebhookOptions extends RequestLimits {
 
 /** The body receivers get: the event and what the platform made of it. */
 export function outboundBody(event: EventJob, outcome: Outcome, now: Date) {
-  const record =
-    outcome.type === "lead" ? outcome.lead : outcome.type === "ticket" ? outcome.ticket : outcome.payment;
+  const record = outcome.type === "lead" ? outcome.lead : outcome.type === "ticket" ? outcome.ticket : outcome.payment;
   return {
     type: `${outcome.type}.processed`,
     timestamp: now.toISOString(),
@@ -47,7 +46,12 @@ export class OutboundWebhookConnector implements Connector {
       now: now.getTime(),
       deliveryId: event.id,
     });
-    const answer = await request("outbound", this.options.url, { body, headers, timeoutMs: this.options.timeoutMs, retryAfterMaxMs: this.options.retryAfterMaxMs });
+    const answer = await request("outbound", this.options.url, {
+      body,
+      headers,
+      timeoutMs: this.options.timeoutMs,
+      retryAfterMaxMs: this.options.retryAfterMaxMs,
+    });
     return { status: answer.status, webhookId: event.id };
   }
 }

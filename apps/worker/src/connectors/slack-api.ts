@@ -1,5 +1,5 @@
 import { PermanentError, RetryableError } from "../errors/index.js";
-import { json, request, type RequestLimits } from "./http-client.js";
+import { json, type RequestLimits, request } from "./http-client.js";
 
 export interface SlackApiOptions extends RequestLimits {
   botToken: string;
@@ -19,11 +19,18 @@ export type SlackAnswer = { ok: boolean; error?: string } & Record<string, unkno
 export class SlackApi {
   constructor(private readonly options: SlackApiOptions) {}
 
-  async call<T extends SlackAnswer>(method: string, body: Record<string, unknown>, accept: readonly string[] = []): Promise<T> {
+  async call<T extends SlackAnswer>(
+    method: string,
+    body: Record<string, unknown>,
+    accept: readonly string[] = [],
+  ): Promise<T> {
     const answer = json<T>(
       await request("slack", `${this.options.apiUrl.replace(/\/$/, "")}/${method}`, {
         body,
-        headers: { authorization: `Bearer ${this.options.botToken}`, "content-type": "application/json; charset=utf-8" },
+        headers: {
+          authorization: `Bearer ${this.options.botToken}`,
+          "content-type": "application/json; charset=utf-8",
+        },
         timeoutMs: this.options.timeoutMs,
         retryAfterMaxMs: this.options.retryAfterMaxMs,
       }),

@@ -104,7 +104,9 @@ export class SlackReactionConnector implements Connector {
   async deliver(_event: EventJob, outcome: Outcome): Promise<Record<string, unknown>> {
     const origin = originOf(outcome, "slack")!;
     const name = PRIORITY_REACTIONS[(outcome as TicketOutcome).analysis.priority];
-    const answer = await this.api.call("reactions.add", { channel: origin.channel, timestamp: origin.ts, name }, ["already_reacted"]);
+    const answer = await this.api.call("reactions.add", { channel: origin.channel, timestamp: origin.ts, name }, [
+      "already_reacted",
+    ]);
     return { channel: origin.channel, ts: origin.ts, reaction: name, ...(answer.ok ? {} : { already: true }) };
   }
 }

@@ -1,4 +1,4 @@
-import { json, request, type RequestLimits } from "./http-client.js";
+import { json, type RequestLimits, request } from "./http-client.js";
 
 export interface ZendeskOptions extends RequestLimits {
   /** `https://acme.zendesk.com` */
@@ -39,8 +39,10 @@ export class ZendeskApi {
 
   /** Whether a comment on the ticket contains `marker` (newest pages first). */
   async hasComment(ticketId: string, marker: string): Promise<boolean> {
-    return this.anyOnPages<"comments", ZendeskComment>(`/api/v2/tickets/${ticketId}/comments?sort_order=desc`, "comments", (c) =>
-      c.body.includes(marker),
+    return this.anyOnPages<"comments", ZendeskComment>(
+      `/api/v2/tickets/${ticketId}/comments?sort_order=desc`,
+      "comments",
+      (c) => c.body.includes(marker),
     );
   }
 

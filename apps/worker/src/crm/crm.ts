@@ -1,7 +1,7 @@
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 import { formatMoney } from "../normalize/money.js";
-import { json, type DatabaseWrite, type Params } from "../steps/params.js";
+import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 export interface EventRef {
   id: string;
@@ -39,12 +39,21 @@ export class Crm {
       attributes: lead.attributes,
     });
     const data = p.add(json({ message: lead.message, reasons: analysis.reasons, draftReply: analysis.draftReply }));
-    const activity = this.activity(p, event, "lead", `${analysis.category} lead (urgency ${analysis.urgency})`, "FROM contact", `${data}::jsonb`);
+    const activity = this.activity(
+      p,
+      event,
+      "lead",
+      `${analysis.category} lead (urgency ${analysis.urgency})`,
+      "FROM contact",
+      `${data}::jsonb`,
+    );
     return { ctes: [contact, activity], output: "(SELECT jsonb_build_object('contactId', id::text) FROM contact)" };
   }
 
   ticket(p: Params, event: EventRef, ticket: Ticket, analysis: TicketAnalysis): DatabaseWrite {
-    const contact = ticket.requesterEmail ? this.contact(p, { email: ticket.requesterEmail, name: ticket.requesterName }) : undefined;
+    const contact = ticket.requesterEmail
+      ? this.contact(p, { email: ticket.requesterEmail, name: ticket.requesterName })
+      : undefined;
     const record = `record AS (
       INSERT INTO tickets (id, source, external_id, contact_id, subject, description, url, priority, category, sentiment, summary, draft_reply, updated_at)
       ${p.rows(`gen_random_uuid(), ${p.add(event.source)}::text, ${p.add(ticket.externalId)}::text, ${contact ? "(SELECT id FROM contact)" : "NULL::uuid"},
@@ -57,9 +66,19 @@ export class Crm {
         sentiment = EXCLUDED.sentiment, summary = EXCLUDED.summary, draft_reply = EXCLUDED.draft_reply, updated_at = EXCLUDED.updated_at
       RETURNING id)`;
     const activity = contact
-      ? this.activity(p, event, "ticket", `${analysis.priority} ticket: ${ticket.subject}`, "FROM contact, record", "jsonb_build_object('ticketId', record.id::text)")
+      ? this.activity(
+          p,
+          event,
+          "ticket",
+          `${analysis.priority} ticket: ${ticket.subject}`,
+          "FROM contact, record",
+          "jsonb_build_object('ticketId', record.id::text)",
+        )
       : undefined;
-    return { ctes: [contact, record, activity].filter((cte) => cte !== undefined), output: recordOutput("ticketId", contact !== undefined) };
+    return {
+      ctes: [contact, record, activity].filter((cte) => cte !== undefined),
+      output: recordOutput("ticketId", contact !== undefined),
+    };
   }
 
   payment(p: Params, event: EventRef, payment: Payment, analysis: PaymentAnalysis | undefined): DatabaseWrite {
@@ -88,7 +107,10 @@ export class Crm {
           `jsonb_build_object('paymentId', record.id::text) || ${p.add(json({ kind: payment.kind, risk: analysis?.risk }))}::jsonb`,
         )
       : undefined;
-    return { ctes: [contact, record, activity].filter((cte) => cte !== undefined), output: recordOutput("paymentId", contact !== undefined) };
+    return {
+      ctes: [contact, record, activity].filter((cte) => cte !== undefined),
+      output: recordOutput("paymentId", contact !== undefined),
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DRAFT_SEND_JOB, draftJobOptions, type Config, type DraftJob } from "@aiops/shared";
+import { type Config, DRAFT_SEND_JOB, type DraftJob, draftJobOptions } from "@aiops/shared";
 import type { Queue } from "bullmq";
 import type { NewDraft } from "./draft-record.js";
 import { sentWithoutReview } from "./draft-record.js";

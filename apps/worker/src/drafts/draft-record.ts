@@ -1,8 +1,8 @@
-import { autoSends, channelConfigured, type Config, type DraftChannel, type EventType } from "@aiops/shared";
+import { autoSends, type Config, channelConfigured, type DraftChannel, type EventType } from "@aiops/shared";
 import { z } from "zod";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
-import { ticketOriginSchema, type Lead, type Payment, type Ticket } from "../normalize/canonical.js";
-import { json, type DatabaseWrite, type Params } from "../steps/params.js";
+import { type Lead, type Payment, type Ticket, ticketOriginSchema } from "../normalize/canonical.js";
+import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 /** Where a draft's channel sends it: the ticket where it came from, or an email address. */
 export const draftTargetSchema = z.discriminatedUnion("kind", [
@@ -26,7 +26,9 @@ export interface NewDraft {
 }
 
 function emailTarget(email: string | undefined): Pick<NewDraft, "channel" | "target" | "recipient"> {
-  return email ? { channel: "email", target: { kind: "email", email }, recipient: email } : { channel: "none", target: { kind: "none" } };
+  return email
+    ? { channel: "email", target: { kind: "email", email }, recipient: email }
+    : { channel: "none", target: { kind: "none" } };
 }
 
 export function leadDraft(lead: Lead, analysis: LeadAnalysis): NewDraft {
@@ -48,7 +50,11 @@ export function ticketDraft(ticket: Ticket, analysis: TicketAnalysis): NewDraft 
         channel: origin.kind,
         target: origin,
         recipient:
-          origin.kind === "zendesk" ? `Zendesk ticket #${origin.ticketId}` : origin.kind === "github" ? `${origin.repo}#${origin.number}` : `Slack ${origin.channel} thread ${origin.threadTs}`,
+          origin.kind === "zendesk"
+            ? `Zendesk ticket #${origin.ticketId}`
+            : origin.kind === "github"
+              ? `${origin.repo}#${origin.number}`
+              : `Slack ${origin.channel} thread ${origin.threadTs}`,
       }
     : emailTarget(ticket.requesterEmail);
   return {
@@ -88,7 +94,13 @@ export const draftRefSchema = z.object({ draftId: z.string().optional(), draftSt
  * event: re-running the event finds the first one, whatever was decided about it since.
  * The step's output gains `draftId` and `draftStatus`.
  */
-export function withDraft(p: Params, eventId: string, write: DatabaseWrite, draft: NewDraft | undefined, auto: boolean): DatabaseWrite {
+export function withDraft(
+  p: Params,
+  eventId: string,
+  write: DatabaseWrite,
+  draft: NewDraft | undefined,
+  auto: boolean,
+): DatabaseWrite {
   if (!draft) return write;
   const event = p.add(eventId);
   const now = "(now() AT TIME ZONE 'UTC')";
@@ -100,7 +112,8 @@ export function withDraft(p: Params, eventId: string, write: DatabaseWrite, draf
               ${auto ? now : "NULL::timestamp"}, ${now}, ${now}`)}
       ON CONFLICT (event_id) DO NOTHING
       RETURNING id, status)`;
-  const existing = (column: string) => `COALESCE((SELECT ${column}::text FROM draft), (SELECT ${column}::text FROM drafts WHERE event_id = ${event}))`;
+  const existing = (column: string) =>
+    `COALESCE((SELECT ${column}::text FROM draft), (SELECT ${column}::text FROM drafts WHERE event_id = ${event}))`;
   return {
     ctes: [...write.ctes, cte],
     output: `((${write.output}) || jsonb_build_object('draftId', ${existing("id")}, 'draftStatus', ${existing("status")}))`,

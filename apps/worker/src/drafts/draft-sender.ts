@@ -1,5 +1,5 @@
-import { draftJobSchema, type DraftChannel as ChannelName, type PrismaClient } from "@aiops/shared";
-import { UnrecoverableError, type Job } from "bullmq";
+import { type DraftChannel as ChannelName, draftJobSchema, type PrismaClient } from "@aiops/shared";
+import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { PermanentError } from "../errors/index.js";
 import type { DraftChannel } from "./channels/channel.js";
@@ -47,7 +47,8 @@ export class DraftSender {
 
     try {
       const channel = this.deps.channels[draft.channel as ChannelName];
-      if (!channel) throw new PermanentError("channel_not_configured", `the ${draft.channel} channel is not configured`);
+      if (!channel)
+        throw new PermanentError("channel_not_configured", `the ${draft.channel} channel is not configured`);
       const target = draftTargetSchema.parse(draft.target);
       const sent = await channel.send(
         { id, target, recipient: draft.recipient, subject: draft.subject, body: draft.body },
@@ -63,7 +64,10 @@ export class DraftSender {
       const message = (error as Error).message.slice(0, 4000);
       const permanent = error instanceof PermanentError;
       const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await db.draft.updateMany({ where: { id, status: "approved" }, data: permanent || exhausted ? { status: "failed", lastError: message } : { lastError: message } });
+      await db.draft.updateMany({
+        where: { id, status: "approved" },
+        data: permanent || exhausted ? { status: "failed", lastError: message } : { lastError: message },
+      });
       logger.warn({ err: error, permanent, exhausted }, "draft send failed");
       if (permanent) throw new UnrecoverableError(message);
       throw error;
@@ -72,6 +76,9 @@ export class DraftSender {
 
   /** A job BullMQ failed without the sender seeing it (stalled too often). */
   async failedOutside(draftId: string, reason: string): Promise<void> {
-    await this.deps.db.draft.updateMany({ where: { id: draftId, status: "approved" }, data: { status: "failed", lastError: reason } });
+    await this.deps.db.draft.updateMany({
+      where: { id: draftId, status: "approved" },
+      data: { status: "failed", lastError: reason },
+    });
   }
 }

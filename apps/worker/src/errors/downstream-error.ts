@@ -14,7 +14,13 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * wrong), except 408 and 429 which say "later", and one the caller knows to be `transient`;
  * 5xx and anything else are retried.
  */
-export function downstreamError(service: string, status: number, detail: string, retryAfter?: string | null, transient = false): Error {
+export function downstreamError(
+  service: string,
+  status: number,
+  detail: string,
+  retryAfter?: string | null,
+  transient = false,
+): Error {
   const message = `${service} answered ${status}: ${detail.slice(0, 500)}`;
   if (status >= 400 && status < 500 && status !== 408 && status !== 429 && !transient)
     return new PermanentError(`${service}_rejected`, message);

@@ -2,18 +2,25 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ConfigError, createDatabase, parseConfig, redactPaths, type Config } from "@aiops/shared";
-import { pino, type Logger } from "pino";
+import { type Config, ConfigError, createDatabase, parseConfig, redactPaths } from "@aiops/shared";
+import { type Logger, pino } from "pino";
 import { OpenAiProvider, openAiOptionsFrom } from "../ai/openai-provider.js";
 import type { PriceOverride } from "../ai/pricing.js";
 import type { AiProvider } from "../ai/provider.js";
 import { RedactingProvider } from "../ai/redacting-provider.js";
 import { RulesProvider } from "../ai/rules-provider.js";
+import { type EvalCase, type EvalSet, EvalSetError, parseEvalSet } from "./eval-set.js";
+import {
+  allPromptVersions,
+  type EvalTask,
+  type EvalTaskName,
+  evalTask,
+  evalTaskNames,
+  evalTaskVersion,
+} from "./eval-tasks.js";
 import { exportFeedback } from "./feedback-export.js";
-import { EvalSetError, parseEvalSet, type EvalCase, type EvalSet } from "./eval-set.js";
-import { allPromptVersions, evalTask, evalTaskNames, evalTaskVersion, type EvalTask, type EvalTaskName } from "./eval-tasks.js";
-import { computeMetrics, type CaseResult, type Metrics } from "./metrics.js";
-import { changes, formatComparison, formatMetrics, table, type Changes } from "./report.js";
+import { type CaseResult, computeMetrics, type Metrics } from "./metrics.js";
+import { type Changes, changes, formatComparison, formatMetrics, table } from "./report.js";
 import { EvalAbortError, runCases } from "./run-cases.js";
 import { trainAll } from "./train.js";
 
@@ -125,11 +132,14 @@ function parseOptions(argv: string[]): Options {
   if (min !== undefined && (v.min!.trim() === "" || !Number.isFinite(min) || min < 0 || min > 1))
     throw new UsageError(`--min must be a number from 0 to 1, got "${v.min}"`);
   const concurrency = Number(v.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got "${v.concurrency}"`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a whole number of at least 1, got "${v.concurrency}"`);
   const fromFeedback = v["from-feedback"] === true;
-  if (fromFeedback && v.set !== undefined) throw new UsageError("--from-feedback and --set exclude each other: the feedback export is the set");
+  if (fromFeedback && v.set !== undefined)
+    throw new UsageError("--from-feedback and --set exclude each other: the feedback export is the set");
   if (!fromFeedback && v.since !== undefined) throw new UsageError("--since needs --from-feedback");
-  if (fromFeedback && v.task === "payment") throw new UsageError("--from-feedback exports leads and tickets: payments take no labels");
+  if (fromFeedback && v.task === "payment")
+    throw new UsageError("--from-feedback exports leads and tickets: payments take no labels");
   const since = v.since === undefined ? undefined : new Date(v.since);
   if (since && (!/^\d{4}-\d{2}-\d{2}/.test(v.since!) || Number.isNaN(since.getTime())))
     throw new UsageError(`--since must be a date (YYYY-MM-DD) or an ISO time, got "${v.since}"`);
@@ -154,7 +164,9 @@ function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new EvalSetError(`cannot read the set ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new EvalSetError(
+      `cannot read the set ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   // Messages and reports name the file as the user would, relative to where they are.
   return parseEvalSet(text, relative(process.cwd(), path) || path, task);
@@ -166,15 +178,22 @@ async function feedbackSets(config: Config, options: Options, env: NodeJS.Proces
   try {
     const outDir = resolve(env.INIT_CWD ?? process.cwd(), options.out);
     const exported = await exportFeedback(db, { since: options.since, outDir });
-    const counts = Object.entries(exported.cases).map(([task, n]) => `${n} ${task}`).join(", ");
-    io.stderr.write(`exported ${counts} case(s) from reviewers' labels${options.since ? ` since ${options.since.toISOString()}` : ""} to ${relative(process.cwd(), outDir) || outDir}\n`);
+    const counts = Object.entries(exported.cases)
+      .map(([task, n]) => `${n} ${task}`)
+      .join(", ");
+    io.stderr.write(
+      `exported ${counts} case(s) from reviewers' labels${options.since ? ` since ${options.since.toISOString()}` : ""} to ${relative(process.cwd(), outDir) || outDir}\n`,
+    );
     for (const { eventId, reason } of exported.skipped) io.stderr.write(`skipped ${eventId}: ${reason}\n`);
     const tasks = options.task ? [options.task] : (["lead", "ticket"] as const);
     const sets = tasks.flatMap((task) => {
       const file = exported.files[task];
       return file ? [readSet(file, task)] : [];
     });
-    if (sets.length === 0) throw new EvalSetError(`no labelled ${options.task ?? "lead or ticket"} events${options.since ? " since that date" : ""}: label some with POST /admin/events/:id/label`);
+    if (sets.length === 0)
+      throw new EvalSetError(
+        `no labelled ${options.task ?? "lead or ticket"} events${options.since ? " since that date" : ""}: label some with POST /admin/events/:id/label`,
+      );
     return sets;
   } finally {
     await db.$disconnect();
@@ -183,8 +202,11 @@ async function feedbackSets(config: Config, options: Options, env: NodeJS.Proces
 
 /** The model as the worker asks it: with personal data redacted when AI_REDACT_PII is on. */
 function openAi(config: Config, model: string, logger: Logger): AiProvider {
-  if (!config.OPENAI_API_KEY) throw new UsageError(`OPENAI_API_KEY is not set: the openai provider (model ${model}) needs it`);
-  const provider = new OpenAiProvider(openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, model, logger: logger.child({ component: "openai" }) }));
+  if (!config.OPENAI_API_KEY)
+    throw new UsageError(`OPENAI_API_KEY is not set: the openai provider (model ${model}) needs it`);
+  const provider = new OpenAiProvider(
+    openAiOptionsFrom(config, { apiKey: config.OPENAI_API_KEY, model, logger: logger.child({ component: "openai" }) }),
+  );
   return config.AI_REDACT_PII ? new RedactingProvider(provider) : provider;
 }
 
@@ -198,7 +220,9 @@ function compareRunner(value: string, first: AiProvider, sets: EvalSet[], config
   const byVersion = sets.filter((set) => evalTaskVersion(set.task.name, value));
   if (byVersion.length > 0) return { name: runnerName(first, value), provider: first, version: value };
   if (/^(lead|ticket|payment)-v\d+$/.test(value))
-    throw new UsageError(`--compare ${value}: no such prompt version for the selected task(s); known: ${allPromptVersions().join(", ")}`);
+    throw new UsageError(
+      `--compare ${value}: no such prompt version for the selected task(s); known: ${allPromptVersions().join(", ")}`,
+    );
   const provider = openAi(config, value, logger);
   return { name: runnerName(provider), provider };
 }
@@ -225,21 +249,44 @@ function progress(io: EvalIo, label: string): (done: number, total: number) => v
   };
 }
 
-async function runAll(runner: Runner, sets: EvalSet[], options: Options, io: EvalIo, prices: PriceOverride): Promise<TaskRun[]> {
+async function runAll(
+  runner: Runner,
+  sets: EvalSet[],
+  options: Options,
+  io: EvalIo,
+  prices: PriceOverride,
+): Promise<TaskRun[]> {
   const runs: TaskRun[] = [];
   for (const set of sets) {
     const task = runner.version ? (evalTaskVersion(set.task.name, runner.version) ?? set.task) : set.task;
     const cases = selectCases(set.cases, options.split);
     const concurrency = runner.provider.remote ? options.concurrency : 1;
-    const results = await runCases(task, runner.provider, cases, { concurrency, prices, onProgress: progress(io, `${task.name} · ${runner.name}`) });
-    runs.push({ task: task.name, taskName: task.taskName, promptVersion: task.promptVersion, file: set.file, metrics: metricsBySplit(task, results, options.split), cases: results });
+    const results = await runCases(task, runner.provider, cases, {
+      concurrency,
+      prices,
+      onProgress: progress(io, `${task.name} · ${runner.name}`),
+    });
+    runs.push({
+      task: task.name,
+      taskName: task.taskName,
+      promptVersion: task.promptVersion,
+      file: set.file,
+      metrics: metricsBySplit(task, results, options.split),
+      cases: results,
+    });
   }
   return runs;
 }
 
 function summary(name: string, runs: TaskRun[]): string {
   const splitNames = Object.keys(runs[0]?.metrics ?? {});
-  const rows = [["task", ...splitNames], ...runs.map((run) => [run.task, ...splitNames.map((s) => (run.metrics[s] ? `${(run.metrics[s].accuracy * 100).toFixed(1)}%` : "–"))])];
+  const rows = [
+    ["task", ...splitNames],
+    ...runs.map((run) => [
+      run.task,
+      ...splitNames.map((s) => (run.metrics[s] ? `${(run.metrics[s].accuracy * 100).toFixed(1)}%` : "–")),
+    ]),
+  ];
   return `accuracy, ${name}\n${table(rows)}`;
 }
 
@@ -266,8 +313,14 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
     io.stdout.write(`${trainAll().join("\n")}\n`);
     return EXIT_OK;
   }
-  const logger = pino({ level: env.LOG_LEVEL ?? "warn", redact: { paths: redactPaths, censor: "[redacted]" } }, pino.destination(2));
-  const prices: PriceOverride = { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK };
+  const logger = pino(
+    { level: env.LOG_LEVEL ?? "warn", redact: { paths: redactPaths, censor: "[redacted]" } },
+    pino.destination(2),
+  );
+  const prices: PriceOverride = {
+    prompt: config.AI_PRICE_PROMPT_PER_MTOK,
+    completion: config.AI_PRICE_COMPLETION_PER_MTOK,
+  };
 
   let sets: EvalSet[];
   let runners: Runner[];
@@ -275,10 +328,13 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
     sets = options.fromFeedback
       ? await feedbackSets(config, options, env, io)
       : options.set
-      ? [readSet(resolve(env.INIT_CWD ?? process.cwd(), options.set), options.task)]
-      : (options.task ? [options.task] : evalTaskNames).map((name) => readSet(resolve(defaultSetDir, evalTask(name).defaultFile), name));
+        ? [readSet(resolve(env.INIT_CWD ?? process.cwd(), options.set), options.task)]
+        : (options.task ? [options.task] : evalTaskNames).map((name) =>
+            readSet(resolve(defaultSetDir, evalTask(name).defaultFile), name),
+          );
     for (const set of sets)
-      if (selectCases(set.cases, options.split).length === 0) throw new EvalSetError(`${set.file}: no ${options.split} cases`);
+      if (selectCases(set.cases, options.split).length === 0)
+        throw new EvalSetError(`${set.file}: no ${options.split} cases`);
     const kind = options.provider ?? (config.OPENAI_API_KEY ? "openai" : "offline");
     const provider = kind === "openai" ? openAi(config, config.OPENAI_MODEL, logger) : new RulesProvider();
     runners = [{ name: runnerName(provider), provider }];
@@ -307,7 +363,9 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
     out.push(`\n== ${runner.name} ==`);
     for (const run of results[r]!)
       for (const [split, metrics] of Object.entries(run.metrics))
-        out.push(`\n${run.task} (${run.taskName}, prompt ${run.promptVersion}, ${run.file}) · ${split}\n${formatMetrics(split, metrics)}`);
+        out.push(
+          `\n${run.task} (${run.taskName}, prompt ${run.promptVersion}, ${run.file}) · ${split}\n${formatMetrics(split, metrics)}`,
+        );
   }
   const comparison: Array<{ task: string; split: string; changes: Changes }> = [];
   if (runners.length === 2) {
@@ -318,14 +376,17 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
         const pick = (run: TaskRun) => (split === "all" ? run.cases : run.cases.filter((c) => c.split === split));
         const diff = changes(pick(a), pick(b));
         comparison.push({ task: a.task, split, changes: diff });
-        out.push(`\n${a.task} · ${split}\n${formatComparison(split, [runners[0]!.name, runners[1]!.name], a.metrics[split]!, b.metrics[split]!, diff)}`);
+        out.push(
+          `\n${a.task} · ${split}\n${formatComparison(split, [runners[0]!.name, runners[1]!.name], a.metrics[split]!, b.metrics[split]!, diff)}`,
+        );
       }
     }
   }
   for (const [r, runner] of runners.entries()) out.push("", summary(runner.name, results[r]!));
 
   const checked = options.split;
-  const below = options.min === undefined ? [] : results[0]!.filter((run) => run.metrics[checked]!.accuracy < options.min!);
+  const below =
+    options.min === undefined ? [] : results[0]!.filter((run) => run.metrics[checked]!.accuracy < options.min!);
   if (options.min !== undefined)
     out.push(
       below.length === 0
@@ -339,7 +400,12 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
       startedAt,
       finishedAt: new Date().toISOString(),
       options: { ...options, provider: runners[0]!.provider.name },
-      runs: runners.map((runner, r) => ({ name: runner.name, provider: runner.provider.name, model: runner.provider.model, tasks: results[r] })),
+      runs: runners.map((runner, r) => ({
+        name: runner.name,
+        provider: runner.provider.name,
+        model: runner.provider.model,
+        tasks: results[r],
+      })),
       comparison: runners.length === 2 ? comparison : undefined,
       passed: below.length === 0,
     };

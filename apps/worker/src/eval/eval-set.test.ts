@@ -5,7 +5,13 @@ import { EvalSetError, parseEvalSet } from "./eval-set.js";
 import { evalTask, evalTaskNames } from "./eval-tasks.js";
 
 const lead = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ id, split: "train", input: { name: "Ana", message: "pricing for 40 seats by March?", source: "new-lead" }, label: { category: "hot" }, ...extra });
+  JSON.stringify({
+    id,
+    split: "train",
+    input: { name: "Ana", message: "pricing for 40 seats by March?", source: "new-lead" },
+    label: { category: "hot" },
+    ...extra,
+  });
 
 function errorOf(text: string, task?: "lead" | "ticket" | "payment"): string {
   try {
@@ -33,13 +39,20 @@ describe("reading a labelled set", () => {
     expect(errorOf(`${lead("a")}\n${lead("b", { label: { category: "lukewarm" } })}`)).toBe(
       'set.jsonl:2: label category must be one of hot, warm, cold, spam, got "lukewarm"',
     );
-    expect(errorOf(lead("a", { input: { mesage: "typo", source: "new-lead" } }))).toMatch(/^set\.jsonl:1: input is not a lead task input: .*mesage/);
+    expect(errorOf(lead("a", { input: { mesage: "typo", source: "new-lead" } }))).toMatch(
+      /^set\.jsonl:1: input is not a lead task input: .*mesage/,
+    );
     expect(errorOf(`${lead("a")}\n${lead("a")}`)).toBe('set.jsonl:2: duplicate id "a" (first on line 1)');
     expect(errorOf(lead("a", { label: { mood: "happy" } }))).toMatch(/^set\.jsonl:1: unknown label field "mood"/);
   });
 
   it("refuses a case of another task, and a set with no case", () => {
-    const ticket = JSON.stringify({ id: "t", split: "train", input: { subject: "down", source: "slack" }, label: { priority: "urgent" } });
+    const ticket = JSON.stringify({
+      id: "t",
+      split: "train",
+      input: { subject: "down", source: "slack" },
+      label: { priority: "urgent" },
+    });
     expect(errorOf(`${lead("a")}\n${ticket}`)).toMatch(/^set\.jsonl:2: a ticket case in a lead set/);
     expect(errorOf(lead("a"), "payment")).toMatch(/^set\.jsonl:1: a lead case in a payment set/);
     expect(errorOf("\n\n")).toBe("set.jsonl: no cases");

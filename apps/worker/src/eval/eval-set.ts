@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { evalTask, taskForLabelKey, type EvalTask, type EvalTaskName } from "./eval-tasks.js";
+import { type EvalTask, type EvalTaskName, evalTask, taskForLabelKey } from "./eval-tasks.js";
 
 export const splits = ["train", "holdout"] as const;
 export type Split = (typeof splits)[number];
@@ -33,7 +33,9 @@ const lineSchema = z.strictObject({
 });
 
 function problem(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
 }
 
 /**
@@ -62,17 +64,25 @@ export function parseEvalSet(text: string, file: string, expected?: EvalTaskName
     if (!parsed.success) fail(problem(parsed.error));
     const { id, split, input, label } = parsed.data!;
     const keys = Object.keys(label);
-    const key = keys.length === 1 ? keys[0]! : fail(`label must have exactly one field (category, priority or risk), found ${keys.length}`);
-    const named = taskForLabelKey(key) ?? fail(`unknown label field "${key}": use category (lead), priority (ticket) or risk (payment)`);
+    const key =
+      keys.length === 1
+        ? keys[0]!
+        : fail(`label must have exactly one field (category, priority or risk), found ${keys.length}`);
+    const named =
+      taskForLabelKey(key) ??
+      fail(`unknown label field "${key}": use category (lead), priority (ticket) or risk (payment)`);
     task ??= evalTask(named);
-    if (named !== task.name) fail(`a ${named} case in a ${task.name} set (label field "${key}", expected "${task.labelKey}")`);
+    if (named !== task.name)
+      fail(`a ${named} case in a ${task.name} set (label field "${key}", expected "${task.labelKey}")`);
     const value = label[key];
     if (typeof value !== "string" || !task.classes.includes(value))
       fail(`label ${key} must be one of ${task.classes.join(", ")}, got ${JSON.stringify(value)}`);
     try {
       task.parseInput(input);
     } catch (error) {
-      fail(`input is not a ${task.name} task input: ${error instanceof z.ZodError ? problem(error) : (error as Error).message}`);
+      fail(
+        `input is not a ${task.name} task input: ${error instanceof z.ZodError ? problem(error) : (error as Error).message}`,
+      );
     }
     if (seen.has(id)) fail(`duplicate id "${id}" (first on line ${seen.get(id)})`);
     seen.set(id, line);

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { paymentStatuses } from "../normalize/canonical.js";
-import type { AiAnswer, AiProvider } from "../ai/provider.js";
 import { loadPrompt, promptVersions } from "../ai/prompt-files.js";
+import type { AiAnswer, AiProvider } from "../ai/provider.js";
 import type { AiTask } from "../ai/task.js";
 import { leadTask } from "../ai/tasks/lead-task.js";
 import { paymentTask } from "../ai/tasks/payment-task.js";
 import { ticketTask } from "../ai/tasks/ticket-task.js";
+import { paymentStatuses } from "../normalize/canonical.js";
 
 export const evalTaskNames = ["lead", "ticket", "payment"] as const;
 export type EvalTaskName = (typeof evalTaskNames)[number];
@@ -85,7 +85,12 @@ function defineVersions<I, S extends z.ZodType>(spec: Spec<I, S>): EvalTask[] {
   const others = promptVersions(spec.task.name).filter((version) => version !== spec.task.promptVersion);
   return [
     define(spec),
-    ...others.map((version) => define({ ...spec, task: { ...spec.task, promptVersion: version, instructions: loadPrompt(spec.task.name, version) } })),
+    ...others.map((version) =>
+      define({
+        ...spec,
+        task: { ...spec.task, promptVersion: version, instructions: loadPrompt(spec.task.name, version) },
+      }),
+    ),
   ];
 }
 

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventJobSchema, type PrismaClient } from "@aiops/shared";
+import { PiiMap, redactText } from "../ai/pii.js";
 import { leadInput } from "../ai/tasks/lead-task.js";
 import { ticketInput } from "../ai/tasks/ticket-task.js";
 import { normalizeLead } from "../normalize/lead.js";
 import { normalizeTicket } from "../normalize/ticket.js";
-import { evalTask, type EvalTaskName } from "./eval-tasks.js";
-import { PiiMap, redactText } from "../ai/pii.js";
+import { type EvalTaskName, evalTask } from "./eval-tasks.js";
 
 /** What replaces a person's name in exported text. */
 export const NAME_PLACEHOLDER = "[name]";
@@ -41,7 +41,8 @@ function redactInput(input: Record<string, unknown>, nameKey: string): Record<st
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (key === nameKey) out[key] = NAME_PLACEHOLDER;
-    else if (typeof value === "string" && key !== "source") out[key] = redactText(name.length >= 3 ? value.split(name).join(NAME_PLACEHOLDER) : value, pii);
+    else if (typeof value === "string" && key !== "source")
+      out[key] = redactText(name.length >= 3 ? value.split(name).join(NAME_PLACEHOLDER) : value, pii);
     else out[key] = value;
   }
   return out;
@@ -53,9 +54,14 @@ function redactInput(input: Record<string, unknown>, nameKey: string): Record<st
  * task's input (the same normaliser and input function), with personal data replaced by
  * placeholders. Writes `leads.jsonl` and `tickets.jsonl` in `outDir`, in the shipped sets' format.
  */
-export async function exportFeedback(db: PrismaClient, options: { since?: Date; outDir: string }): Promise<FeedbackExport> {
+export async function exportFeedback(
+  db: PrismaClient,
+  options: { since?: Date; outDir: string },
+): Promise<FeedbackExport> {
   const latest = await db.eventLabel.findMany({ orderBy: [{ eventId: "asc" }, { id: "desc" }], distinct: ["eventId"] });
-  const labels = latest.filter((label) => (!options.since || label.createdAt >= options.since) && (label.category || label.priority));
+  const labels = latest.filter(
+    (label) => (!options.since || label.createdAt >= options.since) && (label.category || label.priority),
+  );
   const events = await db.webhookEvent.findMany({ where: { id: { in: labels.map((label) => label.eventId) } } });
   const byId = new Map(events.map((event) => [event.id, event]));
 
@@ -68,17 +74,34 @@ export async function exportFeedback(db: PrismaClient, options: { since?: Date; 
       continue;
     }
     try {
-      const event = eventJobSchema.parse({ ...row, receivedAt: row.receivedAt.toISOString(), bodyDigest: row.bodyDigest ?? undefined });
+      const event = eventJobSchema.parse({
+        ...row,
+        receivedAt: row.receivedAt.toISOString(),
+        bodyDigest: row.bodyDigest ?? undefined,
+      });
       const id = `feedback-${label.eventId}`;
       if (row.type === "lead" && label.category) {
         const input = leadInput(normalizeLead(event), event.source);
-        cases.lead.push({ id, split: splitOf(label.eventId), input: redactInput({ ...input }, "name"), label: { category: label.category } });
+        cases.lead.push({
+          id,
+          split: splitOf(label.eventId),
+          input: redactInput({ ...input }, "name"),
+          label: { category: label.category },
+        });
       } else if (row.type === "ticket" && label.priority) {
         const input = ticketInput(normalizeTicket(event), event.source);
-        cases.ticket.push({ id, split: splitOf(label.eventId), input: redactInput({ ...input }, "requesterName"), label: { priority: label.priority } });
+        cases.ticket.push({
+          id,
+          split: splitOf(label.eventId),
+          input: redactInput({ ...input }, "requesterName"),
+          label: { priority: label.priority },
+        });
       } else skipped.push({ eventId: label.eventId, reason: `a ${row.type} event with this label is no eval case` });
     } catch (error) {
-      skipped.push({ eventId: label.eventId, reason: `its payload no longer normalises: ${(error as Error).message.slice(0, 200)}` });
+      skipped.push({
+        eventId: label.eventId,
+        reason: `its payload no longer normalises: ${(error as Error).message.slice(0, 200)}`,
+      });
     }
   }
 

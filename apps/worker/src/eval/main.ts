@@ -3,4 +3,7 @@ import { loadEnvFile } from "@aiops/shared";
 import { runEvalCli } from "./eval-cli.js";
 
 loadEnvFile();
-process.exitCode = await runEvalCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr });
+process.exitCode = await runEvalCli(process.argv.slice(2), process.env, {
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { computeMetrics, percentile, type CaseResult } from "./metrics.js";
+import { type CaseResult, computeMetrics, percentile } from "./metrics.js";
 
-function result(id: string, expected: string, predicted: string | undefined, extra: Partial<CaseResult> = {}): CaseResult {
+function result(
+  id: string,
+  expected: string,
+  predicted: string | undefined,
+  extra: Partial<CaseResult> = {},
+): CaseResult {
   return {
     id,
     split: "train",

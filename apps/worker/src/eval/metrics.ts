@@ -73,7 +73,12 @@ export function computeMetrics(classes: readonly string[], results: CaseResult[]
   for (const [i, label] of labels.entries()) {
     const support = counts[i]!.reduce((a, b) => a + b, 0);
     const predicted = counts.reduce((sum, row) => sum + row[i]!, 0);
-    perClass[label] = { precision: ratio(counts[i]![i]!, predicted), recall: ratio(counts[i]![i]!, support), support, predicted };
+    perClass[label] = {
+      precision: ratio(counts[i]![i]!, predicted),
+      recall: ratio(counts[i]![i]!, support),
+      support,
+      predicted,
+    };
   }
   const n = results.length;
   const prompt = results.reduce((sum, r) => sum + r.promptTokens, 0);

@@ -8,14 +8,21 @@ const ms = (value: number): string => (value < 10 ? `${value.toFixed(2)} ms` : `
 export function table(rows: string[][], indent = "  "): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
   return rows
-    .map((row) => indent + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  "))
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+          .join("  "),
+    )
     .join("\n");
 }
 
 export function formatMetrics(title: string, m: Metrics): string {
   const classes = Object.entries(m.perClass);
   const perClass = [["class", "precision", "recall", "labelled", "answered"]];
-  for (const [label, c] of classes) perClass.push([label, pct(c.precision), pct(c.recall), String(c.support), String(c.predicted)]);
+  for (const [label, c] of classes)
+    perClass.push([label, pct(c.precision), pct(c.recall), String(c.support), String(c.predicted)]);
   const { labels, columns, counts } = m.confusion;
   const confusion = [["label \\ answer", ...columns], ...labels.map((label, i) => [label, ...counts[i]!.map(String)])];
   return [
@@ -54,7 +61,13 @@ export function changes(a: CaseResult[], b: CaseResult[]): Changes {
 }
 
 /** Two runs of the same cases, side by side. */
-export function formatComparison(title: string, names: [string, string], a: Metrics, b: Metrics, diff: Changes): string {
+export function formatComparison(
+  title: string,
+  names: [string, string],
+  a: Metrics,
+  b: Metrics,
+  diff: Changes,
+): string {
   const delta = (x: number, y: number): string => `${y - x >= 0 ? "+" : ""}${((y - x) * 100).toFixed(1)} pts`;
   const rows = [
     ["", names[0], names[1], "Δ"],
@@ -69,7 +82,12 @@ export function formatComparison(title: string, names: [string, string], a: Metr
     }),
     ["invalid or refused", String(a.invalid), String(b.invalid), ""],
     ["failed", String(a.failed), String(b.failed), ""],
-    ["tokens per case", `${(a.tokens.promptPerCase + a.tokens.completionPerCase).toFixed(0)}`, `${(b.tokens.promptPerCase + b.tokens.completionPerCase).toFixed(0)}`, ""],
+    [
+      "tokens per case",
+      `${(a.tokens.promptPerCase + a.tokens.completionPerCase).toFixed(0)}`,
+      `${(b.tokens.promptPerCase + b.tokens.completionPerCase).toFixed(0)}`,
+      "",
+    ],
     ["cost per case", usd(a.costUsd.perCase), usd(b.costUsd.perCase), ""],
     ["latency p50", ms(a.latencyMs.p50), ms(b.latencyMs.p50), ""],
     ["latency p95", ms(a.latencyMs.p95), ms(b.latencyMs.p95), ""],

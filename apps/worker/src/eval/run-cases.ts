@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
-import { AiAnswerError, PermanentError } from "../errors/index.js";
 import { estimateCostUsd, type PriceOverride } from "../ai/pricing.js";
 import type { AiProvider } from "../ai/provider.js";
+import { AiAnswerError, PermanentError } from "../errors/index.js";
 import type { EvalCase } from "./eval-set.js";
 import type { EvalTask } from "./eval-tasks.js";
 import type { CaseResult } from "./metrics.js";
@@ -22,7 +22,12 @@ export class EvalAbortError extends Error {
   override readonly name = "EvalAbortError";
 }
 
-async function runCase(task: EvalTask, provider: AiProvider, item: EvalCase, prices: PriceOverride | undefined): Promise<CaseResult> {
+async function runCase(
+  task: EvalTask,
+  provider: AiProvider,
+  item: EvalCase,
+  prices: PriceOverride | undefined,
+): Promise<CaseResult> {
   const base = { id: item.id, split: item.split, expected: item.expected };
   const started = performance.now();
   try {
@@ -45,13 +50,27 @@ async function runCase(task: EvalTask, provider: AiProvider, item: EvalCase, pri
       const costUsd = estimateCostUsd(provider.model, promptTokens, completionTokens, prices);
       return { ...base, outcome: "invalid", error: error.message, promptTokens, completionTokens, costUsd, latencyMs };
     }
-    if (error instanceof PermanentError) throw new EvalAbortError(`case ${item.id}: ${error.message}`, { cause: error });
-    return { ...base, outcome: "failed", error: (error as Error).message, promptTokens: 0, completionTokens: 0, costUsd: 0, latencyMs };
+    if (error instanceof PermanentError)
+      throw new EvalAbortError(`case ${item.id}: ${error.message}`, { cause: error });
+    return {
+      ...base,
+      outcome: "failed",
+      error: (error as Error).message,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      latencyMs,
+    };
   }
 }
 
 /** Runs every case through the task and provider, keeping the cases' order in the results. */
-export async function runCases(task: EvalTask, provider: AiProvider, cases: EvalCase[], options: RunOptions): Promise<CaseResult[]> {
+export async function runCases(
+  task: EvalTask,
+  provider: AiProvider,
+  cases: EvalCase[],
+  options: RunOptions,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
   let done = 0;

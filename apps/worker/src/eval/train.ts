@@ -5,12 +5,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { leadAnalysis, leadFeatures } from "../ai/rules/lead-rules.js";
+import { type LinearModel, type TrainingCase, type TrainOptions, trainLinearModel } from "../ai/rules/linear-model.js";
 import { ticketAnalysis, ticketFeatures } from "../ai/rules/ticket-rules.js";
-import { trainLinearModel, type LinearModel, type TrainingCase, type TrainOptions } from "../ai/rules/linear-model.js";
 import type { LeadInput } from "../ai/tasks/lead-task.js";
 import type { TicketInput } from "../ai/tasks/ticket-task.js";
 import { parseEvalSet } from "./eval-set.js";
-import { evalTask, type EvalTaskName } from "./eval-tasks.js";
+import { type EvalTaskName, evalTask } from "./eval-tasks.js";
 
 const setDir = fileURLToPath(new URL("../../../../eval/", import.meta.url));
 const rulesDir = fileURLToPath(new URL("../ai/rules/", import.meta.url));
@@ -26,8 +26,20 @@ interface Trainable {
 }
 
 export const trainables: readonly Trainable[] = [
-  { task: "lead", exportName: "leadModel", file: "lead-model.generated.ts", features: (input) => leadFeatures(input as LeadInput), label: (input, model) => leadAnalysis(input as LeadInput, model).category },
-  { task: "ticket", exportName: "ticketModel", file: "ticket-model.generated.ts", features: (input) => ticketFeatures(input as TicketInput), label: (input, model) => ticketAnalysis(input as TicketInput, model).priority },
+  {
+    task: "lead",
+    exportName: "leadModel",
+    file: "lead-model.generated.ts",
+    features: (input) => leadFeatures(input as LeadInput),
+    label: (input, model) => leadAnalysis(input as LeadInput, model).category,
+  },
+  {
+    task: "ticket",
+    exportName: "ticketModel",
+    file: "ticket-model.generated.ts",
+    features: (input) => ticketFeatures(input as TicketInput),
+    label: (input, model) => ticketAnalysis(input as TicketInput, model).priority,
+  },
 ];
 
 export const FOLDS = 5;
@@ -47,7 +59,9 @@ export interface LabelledInput extends TrainingCase {
 export function trainingCases(trainable: Trainable): LabelledInput[] {
   const task = evalTask(trainable.task);
   const set = parseEvalSet(readFileSync(`${setDir}${task.defaultFile}`, "utf8"), task.defaultFile, trainable.task);
-  return set.cases.filter((item) => item.split === "train").map((item) => {
+  return set.cases
+    .filter((item) => item.split === "train")
+    .map((item) => {
       const input = task.parseInput(item.input);
       return { input, features: trainable.features(input), label: item.expected };
     });
@@ -58,7 +72,12 @@ export function trainingCases(trainable: Trainable): LabelledInput[] {
  * with a model trained without it. Folds are dealt per label in file order, so each holds
  * every label and the split never changes.
  */
-export function crossValidate(trainable: Trainable, classes: readonly string[], cases: readonly LabelledInput[], folds = FOLDS): number {
+export function crossValidate(
+  trainable: Trainable,
+  classes: readonly string[],
+  cases: readonly LabelledInput[],
+  folds = FOLDS,
+): number {
   const seen = new Map<string, number>();
   const fold = cases.map((item) => {
     const n = seen.get(item.label) ?? 0;
@@ -67,7 +86,11 @@ export function crossValidate(trainable: Trainable, classes: readonly string[], 
   });
   let correct = 0;
   for (let f = 0; f < folds; f++) {
-    const model = trainLinearModel(classes, cases.filter((_, i) => fold[i] !== f), trainOptions);
+    const model = trainLinearModel(
+      classes,
+      cases.filter((_, i) => fold[i] !== f),
+      trainOptions,
+    );
     cases.forEach((item, i) => {
       if (fold[i] === f && trainable.label(item.input, model) === item.label) correct += 1;
     });
@@ -75,7 +98,11 @@ export function crossValidate(trainable: Trainable, classes: readonly string[], 
   return correct / cases.length;
 }
 
-export function trainModel(trainable: Trainable): { model: LinearModel; cases: LabelledInput[]; classes: readonly string[] } {
+export function trainModel(trainable: Trainable): {
+  model: LinearModel;
+  cases: LabelledInput[];
+  classes: readonly string[];
+} {
   const classes = evalTask(trainable.task).classes;
   const cases = trainingCases(trainable);
   return { model: trainLinearModel(classes, cases, trainOptions), cases, classes };

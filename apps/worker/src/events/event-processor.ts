@@ -1,5 +1,5 @@
-import { eventJobSchema, type EventJob, type PrismaClient } from "@aiops/shared";
-import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { type EventJob, eventJobSchema, type PrismaClient } from "@aiops/shared";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector } from "../connectors/connector.js";
@@ -93,7 +93,13 @@ export class EventProcessor {
    * run repeats the local work and decides. A failure is this attempt's: the event's row is
    * then created the ordinary way, the failed step recorded, and the queue retries as usual.
    */
-  private async firstRun(job: Job, token: string | undefined, event: EventJob, pipeline: Pipeline, logger: Logger): Promise<ProcessResult | undefined> {
+  private async firstRun(
+    job: Job,
+    token: string | undefined,
+    event: EventJob,
+    pipeline: Pipeline,
+    logger: Logger,
+  ): Promise<ProcessResult | undefined> {
     const startedAt = new Date().toISOString();
     const steps = new StepRunner(this.deps.db, event.id, new Map(), this.deps.metrics, logger, (p, finishedAt) =>
       this.store.firstRun(p, event, startedAt, finishedAt),
@@ -136,7 +142,13 @@ export class EventProcessor {
    * when to come back (`retry-after`, past what its step waited out) is asked again then
    * (`defer`), as long as the event has runs left.
    */
-  private async attemptFailed(job: Job, token: string | undefined, event: EventJob, error: unknown, logger: Logger): Promise<never> {
+  private async attemptFailed(
+    job: Job,
+    token: string | undefined,
+    event: EventJob,
+    error: unknown,
+    logger: Logger,
+  ): Promise<never> {
     const message = (error as Error).message;
     const permanent = error instanceof PermanentError;
     const exhausted = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -169,7 +181,14 @@ export class EventProcessor {
    * an attempt) and ends this run with BullMQ's `DelayedError`. The failed step is stored
    * already: the next run resumes at it.
    */
-  private async defer(job: Job, token: string, event: EventJob, retryAfterMs: number, message: string, logger: Logger): Promise<never> {
+  private async defer(
+    job: Job,
+    token: string,
+    event: EventJob,
+    retryAfterMs: number,
+    message: string,
+    logger: Logger,
+  ): Promise<never> {
     const delayMs = Math.min(retryAfterMs, MAX_DEFERRAL_MS);
     const until = new Date(Date.now() + delayMs);
     await this.store.retrying(event.id, `${message} (deferred until ${until.toISOString()}, as asked by retry-after)`);

@@ -1,4 +1,4 @@
-import { sqlFor, type EventJob, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
+import { type EventJob, type PrismaClient, type Sql, type StepResult, sqlFor } from "@aiops/shared";
 import type { Params } from "../steps/params.js";
 
 export interface Begun {
@@ -55,7 +55,16 @@ export class EventStore {
              finished_at = NULL, updated_at = (now() AT TIME ZONE 'UTC')
          WHERE webhook_events.status NOT IN ('completed', 'ignored')
        RETURNING attempts, (xmax = 0) AS inserted`,
-      [event.id, event.source, event.providerEventId, event.providerType ?? null, event.type, JSON.stringify(event.payload ?? null), event.receivedAt, event.bodyDigest ?? null],
+      [
+        event.id,
+        event.source,
+        event.providerEventId,
+        event.providerType ?? null,
+        event.type,
+        JSON.stringify(event.payload ?? null),
+        event.receivedAt,
+        event.bodyDigest ?? null,
+      ],
     );
     return rows[0];
   }

@@ -1,5 +1,5 @@
+import { type Config, type Logger, MAINTENANCE_QUEUE, type PrismaClient, type RedisClient } from "@aiops/shared";
 import { Queue, Worker } from "bullmq";
-import { MAINTENANCE_QUEUE, type Config, type Logger, type PrismaClient, type RedisClient } from "@aiops/shared";
 import { prunePayloads } from "./prune-payloads.js";
 
 export const PRUNE_SCHEDULER_ID = "prune-payloads";
@@ -36,7 +36,11 @@ export async function startMaintenance(deps: MaintenanceDeps): Promise<Maintenan
     MAINTENANCE_QUEUE,
     async (job) => {
       if (job.name !== PRUNE_SCHEDULER_ID) return undefined;
-      return prunePayloads(db, { retentionDays: config.PAYLOAD_RETENTION_DAYS, batchSize: config.PRUNE_BATCH_SIZE, logger });
+      return prunePayloads(db, {
+        retentionDays: config.PAYLOAD_RETENTION_DAYS,
+        batchSize: config.PRUNE_BATCH_SIZE,
+        logger,
+      });
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
   );

@@ -19,7 +19,10 @@ export interface PruneOptions {
  * and the CRM tables are not touched. `SKIP LOCKED` lets a batch pass over rows a worker is
  * updating instead of waiting for them.
  */
-export async function prunePayloads(db: PrismaClient, options: PruneOptions): Promise<{ pruned: number; batches: number }> {
+export async function prunePayloads(
+  db: PrismaClient,
+  options: PruneOptions,
+): Promise<{ pruned: number; batches: number }> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
   let pruned = 0;

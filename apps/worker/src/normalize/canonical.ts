@@ -18,7 +18,11 @@ export type Lead = z.infer<typeof leadSchema>;
  */
 export const ticketOriginSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("zendesk"), ticketId: z.string().regex(/^\d{1,20}$/) }),
-  z.object({ kind: z.literal("github"), repo: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/), number: z.int().positive() }),
+  z.object({
+    kind: z.literal("github"),
+    repo: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/),
+    number: z.int().positive(),
+  }),
   z.object({
     kind: z.literal("slack"),
     channel: z.string().regex(/^[A-Z0-9]{1,40}$/),
@@ -34,7 +38,10 @@ export const ticketSchema = z.object({
   externalId: z.string().min(1).max(500),
   subject: z.string().trim().min(1).max(1000),
   description: z.string().max(50_000).optional(),
-  requesterEmail: z.email().transform((email) => email.toLowerCase()).optional(),
+  requesterEmail: z
+    .email()
+    .transform((email) => email.toLowerCase())
+    .optional(),
   requesterName: z.string().max(500).optional(),
   url: z.string().max(2000).optional(),
   /** Absent for custom sources, or when the payload's ids do not look like the provider's. */
@@ -48,9 +55,15 @@ export const paymentSchema = z.object({
   externalId: z.string().min(1).max(500),
   /** In the currency's minor unit. */
   amount: z.number().int(),
-  currency: z.string().length(3).transform((currency) => currency.toLowerCase()),
+  currency: z
+    .string()
+    .length(3)
+    .transform((currency) => currency.toLowerCase()),
   status: z.enum(paymentStatuses),
-  email: z.email().transform((email) => email.toLowerCase()).optional(),
+  email: z
+    .email()
+    .transform((email) => email.toLowerCase())
+    .optional(),
   customerName: z.string().max(500).optional(),
   failureReason: z.string().max(2000).optional(),
   /** What happened, in the provider's words (`invoice.payment_failed`, `orders/create`). */

@@ -1,5 +1,5 @@
 import type { EventJob } from "@aiops/shared";
-import { leadSchema, type Lead } from "./canonical.js";
+import { type Lead, leadSchema } from "./canonical.js";
 import { first, record, text } from "./fields.js";
 import type { MetaLead } from "./meta-graph.js";
 import { parseCanonical } from "./parse.js";
@@ -47,7 +47,11 @@ export function metaLeadToRead(event: EventJob): string | undefined {
  */
 function fromMeta(body: Record<string, unknown>, read: MetaLead | undefined): unknown {
   for (const value of leadgenChanges(body)) {
-    const data = Array.isArray(value.field_data) ? value.field_data : read && read.id === text(value.leadgen_id) ? read.field_data : [];
+    const data = Array.isArray(value.field_data)
+      ? value.field_data
+      : read && read.id === text(value.leadgen_id)
+        ? read.field_data
+        : [];
     const fields = new Map<string, string>();
     for (const field of data) {
       const { name, values } = record(field);

@@ -49,7 +49,10 @@ export class MetaGraph {
     // Graph API ids are digits. Anything else (`..`, `me/accounts`) would name another route of
     // the Graph API, read with the page token: refused before any request is made.
     if (!LEADGEN_ID.test(leadgenId))
-      throw new PermanentError("meta_leadgen_id_invalid", `the leadgen id ${JSON.stringify(leadgenId.slice(0, 64))} is not a Graph API id (digits only)`);
+      throw new PermanentError(
+        "meta_leadgen_id_invalid",
+        `the leadgen id ${JSON.stringify(leadgenId.slice(0, 64))} is not a Graph API id (digits only)`,
+      );
     if (!accessToken)
       throw new PermanentError(
         "meta_no_token",
@@ -57,9 +60,18 @@ export class MetaGraph {
       );
     const url = `${baseUrl.replace(/\/$/, "")}/${encodeURIComponent(leadgenId)}?fields=id,form_id,created_time,field_data`;
     // The token goes in a header, not the query string, so no URL in a log or an error carries it.
-    const answer = await request("meta", url, { method: "GET", headers: { authorization: `Bearer ${accessToken}` }, timeoutMs, transient });
+    const answer = await request("meta", url, {
+      method: "GET",
+      headers: { authorization: `Bearer ${accessToken}` },
+      timeoutMs,
+      transient,
+    });
     const parsed = metaLeadSchema.safeParse(json(answer));
-    if (!parsed.success) throw new PermanentError("meta_lead_invalid", `the Graph API's lead ${leadgenId} is not a lead: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new PermanentError(
+        "meta_lead_invalid",
+        `the Graph API's lead ${leadgenId} is not a lead: ${parsed.error.message}`,
+      );
     return parsed.data;
   }
 }

@@ -9,7 +9,10 @@ const DEFAULT_DIGITS = 2;
 /** Decimal places of the currency's minor unit: 2 for USD, 0 for JPY, 3 for KWD. */
 export function minorUnitDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? DEFAULT_DIGITS;
+    return (
+      new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions()
+        .maximumFractionDigits ?? DEFAULT_DIGITS
+    );
   } catch {
     // `Intl` throws on a malformed code; a well-formed unknown one gets 2 digits, so does this.
     return DEFAULT_DIGITS;
@@ -19,7 +22,9 @@ export function minorUnitDigits(currency: string): number {
 /** An amount in minor units for people: `19.99 USD`, `1,000 JPY`, `1.500 KWD`. */
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorUnitDigits(currency);
-  const number = new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount / 10 ** digits);
+  const number = new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    amount / 10 ** digits,
+  );
   return `${number} ${currency.toUpperCase()}`;
 }
 

@@ -5,5 +5,8 @@ import { PermanentError } from "../errors/index.js";
 export function parseCanonical<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new PermanentError("invalid_event", `the payload does not describe a ${what}: ${z.prettifyError(result.error)}`);
+  throw new PermanentError(
+    "invalid_event",
+    `the payload does not describe a ${what}: ${z.prettifyError(result.error)}`,
+  );
 }

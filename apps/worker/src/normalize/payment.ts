@@ -1,5 +1,5 @@
 import type { EventJob } from "@aiops/shared";
-import { paymentSchema, type Payment } from "./canonical.js";
+import { type Payment, paymentSchema } from "./canonical.js";
 import { first, integer, record, text } from "./fields.js";
 import { toMinorUnits } from "./money.js";
 import { parseCanonical } from "./parse.js";
@@ -32,7 +32,9 @@ function fromStripe(body: Record<string, unknown>): unknown {
         email: text(object.customer_email),
         customerName: text(object.customer_name),
         failureReason:
-          type === "invoice.payment_failed" ? `invoice payment attempt ${text(object.attempt_count) ?? "?"} failed` : undefined,
+          type === "invoice.payment_failed"
+            ? `invoice payment attempt ${text(object.attempt_count) ?? "?"} failed`
+            : undefined,
       };
     case "charge.dispute.created": {
       const evidence = record(object.evidence);
@@ -105,6 +107,10 @@ export function normalizePayment(event: EventJob): Payment {
   const body = record(event.payload);
   const kind = event.providerType ?? "payment";
   const candidate =
-    event.source === "payment" ? fromStripe(body) : event.source === "shopify" ? fromShopify(body, kind) : fromGeneric(body, kind);
+    event.source === "payment"
+      ? fromStripe(body)
+      : event.source === "shopify"
+        ? fromShopify(body, kind)
+        : fromGeneric(body, kind);
   return parseCanonical(paymentSchema, candidate, "payment");
 }

@@ -1,5 +1,5 @@
 import type { EventJob } from "@aiops/shared";
-import { ticketSchema, type Ticket } from "./canonical.js";
+import { type Ticket, ticketSchema } from "./canonical.js";
 import { first, headline, integer, record, text } from "./fields.js";
 import { parseCanonical } from "./parse.js";
 
@@ -29,7 +29,13 @@ function fromSlack(body: Record<string, unknown>): unknown {
     description: message,
     requesterName: text(event.user),
     // A reply in a thread belongs in that thread; a top-level message starts its own.
-    origin: text(event.channel) && text(event.ts) && { kind: "slack", channel: text(event.channel), ts: text(event.ts), threadTs: text(first(event.thread_ts, event.ts)) },
+    origin: text(event.channel) &&
+      text(event.ts) && {
+        kind: "slack",
+        channel: text(event.channel),
+        ts: text(event.ts),
+        threadTs: text(first(event.thread_ts, event.ts)),
+      },
   };
 }
 

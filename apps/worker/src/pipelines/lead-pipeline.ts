@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { leadAnalysisSchema } from "../ai/schemas.js";
 import { leadInput, leadTask } from "../ai/tasks/lead-task.js";
+import { leadDraft, withDraft } from "../drafts/draft-record.js";
 import { metaLeadToRead, normalizeLead } from "../normalize/lead.js";
 import { metaLeadSchema } from "../normalize/meta-graph.js";
-import { leadDraft, withDraft } from "../drafts/draft-record.js";
-import { crmIsLast, dispatchDraft, draftRefSchema, runConnectors, type Pipeline } from "./pipeline.js";
+import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const contactRef = z.object({ contactId: z.string() }).extend(draftRefSchema.shape);
 
@@ -17,14 +17,26 @@ export const leadPipeline: Pipeline = {
     const { event, steps, ai, crm, meta } = context;
     const leadgenId = metaLeadToRead(event);
     // A read that changes nothing anywhere: after a crash it is simply read again.
-    const read = leadgenId ? await steps.run("meta.lead", metaLeadSchema, async () => ({ output: await meta.lead(leadgenId), repeatable: true })) : undefined;
+    const read = leadgenId
+      ? await steps.run("meta.lead", metaLeadSchema, async () => ({
+          output: await meta.lead(leadgenId),
+          repeatable: true,
+        }))
+      : undefined;
     const lead = normalizeLead(event, read);
-    const analysis = await steps.run("ai.lead", leadAnalysisSchema, () => ai.ask(leadTask, leadInput(lead, event.source)));
+    const analysis = await steps.run("ai.lead", leadAnalysisSchema, () =>
+      ai.ask(leadTask, leadInput(lead, event.source)),
+    );
     const draft = leadDraft(lead, analysis);
     const auto = context.drafts.autoSend(draft);
-    const crmRef = await steps.write("crm.contact", contactRef, (p) => withDraft(p, event.id, crm.lead(p, event, lead, analysis), draft, auto), {
-      last: crmIsLast(context, draft),
-    });
+    const crmRef = await steps.write(
+      "crm.contact",
+      contactRef,
+      (p) => withDraft(p, event.id, crm.lead(p, event, lead, analysis), draft, auto),
+      {
+        last: crmIsLast(context, draft),
+      },
+    );
     await dispatchDraft(context, crmRef);
     await runConnectors(context, { type: "lead", lead, analysis, crm: crmRef });
   },

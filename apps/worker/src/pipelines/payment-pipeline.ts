@@ -1,17 +1,26 @@
 import { z } from "zod";
 import { paymentAnalysisSchema } from "../ai/schemas.js";
 import { paymentInput, paymentTask } from "../ai/tasks/payment-task.js";
+import { paymentDraft, withDraft } from "../drafts/draft-record.js";
 import { needsAttention, type Payment } from "../normalize/canonical.js";
 import { normalizePayment } from "../normalize/payment.js";
-import { paymentDraft, withDraft } from "../drafts/draft-record.js";
-import { crmIsLast, dispatchDraft, draftRefSchema, runConnectors, type Pipeline, type PipelineContext } from "./pipeline.js";
+import {
+  crmIsLast,
+  dispatchDraft,
+  draftRefSchema,
+  type Pipeline,
+  type PipelineContext,
+  runConnectors,
+} from "./pipeline.js";
 
 const paymentRef = z.object({ paymentId: z.string(), contactId: z.string().optional() }).extend(draftRefSchema.shape);
 
 /** Only failures and disputes are worth a model's time; a successful payment has no AI step. */
 function analyse(context: PipelineContext, payment: Payment) {
   if (!needsAttention(payment)) return Promise.resolve(undefined);
-  return context.steps.run("ai.payment", paymentAnalysisSchema, () => context.ai.ask(paymentTask, paymentInput(payment)));
+  return context.steps.run("ai.payment", paymentAnalysisSchema, () =>
+    context.ai.ask(paymentTask, paymentInput(payment)),
+  );
 }
 
 /** Payment: assess failures and disputes, record the payment and mark customers, then connectors. */
@@ -22,9 +31,14 @@ export const paymentPipeline: Pipeline = {
     const analysis = await analyse(context, payment);
     const draft = paymentDraft(payment, analysis);
     const auto = context.drafts.autoSend(draft);
-    const crmRef = await steps.write("crm.payment", paymentRef, (p) => withDraft(p, event.id, crm.payment(p, event, payment, analysis), draft, auto), {
-      last: crmIsLast(context, draft),
-    });
+    const crmRef = await steps.write(
+      "crm.payment",
+      paymentRef,
+      (p) => withDraft(p, event.id, crm.payment(p, event, payment, analysis), draft, auto),
+      {
+        last: crmIsLast(context, draft),
+      },
+    );
     await dispatchDraft(context, crmRef);
     await runConnectors(context, { type: "payment", payment, analysis, crm: crmRef });
   },

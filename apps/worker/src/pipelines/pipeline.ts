@@ -42,9 +42,13 @@ export async function runConnectors(context: PipelineContext, outcome: Outcome):
   const runs = connectors
     .filter((connector) => connector.applies(outcome))
     .map((connector) =>
-      steps.run(`connector.${connector.name}`, connectorOutput, async () => ({ output: await connector.deliver(event, outcome) })),
+      steps.run(`connector.${connector.name}`, connectorOutput, async () => ({
+        output: await connector.deliver(event, outcome),
+      })),
     );
-  const failures = (await Promise.allSettled(runs)).flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+  const failures = (await Promise.allSettled(runs)).flatMap((result) =>
+    result.status === "rejected" ? [result.reason] : [],
+  );
   // A permanent failure decides the event's fate; otherwise the first retryable one is retried.
   if (failures.length) throw failures.find((failure) => failure instanceof PermanentError) ?? failures[0];
 }
@@ -54,7 +58,10 @@ export async function runConnectors(context: PipelineContext, outcome: Outcome):
  * sender, as a step of its own so that a retry does not hand it over again (the job id
  * would make that harmless anyway).
  */
-export async function dispatchDraft(context: PipelineContext, ref: { draftId?: string | undefined; draftStatus?: string | undefined }): Promise<void> {
+export async function dispatchDraft(
+  context: PipelineContext,
+  ref: { draftId?: string | undefined; draftStatus?: string | undefined },
+): Promise<void> {
   const { draftId } = ref;
   if (!draftId || ref.draftStatus !== "approved") return;
   await context.steps.run("draft.send", z.object({ draftId: z.string() }), async () => {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ticketAnalysisSchema } from "../ai/schemas.js";
 import { ticketInput, ticketTask } from "../ai/tasks/ticket-task.js";
-import { normalizeTicket } from "../normalize/ticket.js";
 import { ticketDraft, withDraft } from "../drafts/draft-record.js";
-import { crmIsLast, dispatchDraft, draftRefSchema, runConnectors, type Pipeline } from "./pipeline.js";
+import { normalizeTicket } from "../normalize/ticket.js";
+import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const ticketRef = z.object({ ticketId: z.string(), contactId: z.string().optional() }).extend(draftRefSchema.shape);
 
@@ -12,12 +12,19 @@ export const ticketPipeline: Pipeline = {
   async run(context) {
     const { event, steps, ai, crm } = context;
     const ticket = normalizeTicket(event);
-    const analysis = await steps.run("ai.ticket", ticketAnalysisSchema, () => ai.ask(ticketTask, ticketInput(ticket, event.source)));
+    const analysis = await steps.run("ai.ticket", ticketAnalysisSchema, () =>
+      ai.ask(ticketTask, ticketInput(ticket, event.source)),
+    );
     const draft = ticketDraft(ticket, analysis);
     const auto = context.drafts.autoSend(draft);
-    const crmRef = await steps.write("crm.ticket", ticketRef, (p) => withDraft(p, event.id, crm.ticket(p, event, ticket, analysis), draft, auto), {
-      last: crmIsLast(context, draft),
-    });
+    const crmRef = await steps.write(
+      "crm.ticket",
+      ticketRef,
+      (p) => withDraft(p, event.id, crm.ticket(p, event, ticket, analysis), draft, auto),
+      {
+        last: crmIsLast(context, draft),
+      },
+    );
     await dispatchDraft(context, crmRef);
     await runConnectors(context, { type: "ticket", ticket, analysis, crm: crmRef });
   },

@@ -1,9 +1,9 @@
-import { sqlFor, type Prisma, type PrismaClient, type Sql, type StepResult } from "@aiops/shared";
+import { type Prisma, type PrismaClient, type Sql, type StepResult, sqlFor } from "@aiops/shared";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { AiAnswerError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
-import { json, Params, type DatabaseWrite } from "./params.js";
+import { type DatabaseWrite, json, Params } from "./params.js";
 
 /** What the runner needs to know of a stored step. */
 export type KnownStep = Pick<StepResult, "status" | "attempts" | "output">;
@@ -49,7 +49,15 @@ const STEP_COLUMNS = `id, event_id, name, status, output, error, raw_response, a
  * statement also inserts the event's row, already finished, and writes nothing unless
  * that insert did.
  */
-function saveStatement(p: Params, eventId: string, rows: StepRowSql[], current: string, finishAt: string | null, ctes: string[] = [], eventRow?: string): string {
+function saveStatement(
+  p: Params,
+  eventId: string,
+  rows: StepRowSql[],
+  current: string,
+  finishAt: string | null,
+  ctes: string[] = [],
+  eventRow?: string,
+): string {
   const event = p.add(eventId);
   const name = p.add(current);
   const values = rows.map(
@@ -182,7 +190,11 @@ export class StepRunner {
       };
       if (outcome.repeatable && !options.last) {
         this.unsaved.push(row);
-        this.previous.set(name, { status: "succeeded", attempts: row.attempts, output: outcome.output as Prisma.JsonValue });
+        this.previous.set(name, {
+          status: "succeeded",
+          attempts: row.attempts,
+          output: outcome.output as Prisma.JsonValue,
+        });
       } else {
         if (this.firstRun) throw new NotFirstRun(`step ${name} has an outcome to store`);
         await this.save(new Params(), row, options.last ?? false);
@@ -199,7 +211,12 @@ export class StepRunner {
    * A step whose work is a database write (the CRM's): the write and the step's row go in
    * one statement, so they are committed together; its output comes back from Postgres.
    */
-  async write<S extends z.ZodType>(name: string, schema: S, build: (p: Params) => DatabaseWrite, options: StepOptions = {}): Promise<z.infer<S>> {
+  async write<S extends z.ZodType>(
+    name: string,
+    schema: S,
+    build: (p: Params) => DatabaseWrite,
+    options: StepOptions = {},
+  ): Promise<z.infer<S>> {
     const before = this.previous.get(name);
     if (before?.status === "succeeded") return schema.parse(before.output);
 
@@ -250,7 +267,13 @@ export class StepRunner {
    * The step failed: its row says why, with the tries it took (stored with anything
    * unsaved). In a first run the row cannot be stored yet: it waits for `begun`.
    */
-  private async failed(name: string, before: KnownStep | undefined, started: number, error: unknown, ended = performance.now()): Promise<void> {
+  private async failed(
+    name: string,
+    before: KnownStep | undefined,
+    started: number,
+    error: unknown,
+    ended = performance.now(),
+  ): Promise<void> {
     if (error instanceof NotFirstRun) return;
     if (this.firstRun) {
       this.failure = () => this.failed(name, before, started, error, ended);
@@ -259,15 +282,21 @@ export class StepRunner {
     const durationMs = Math.round(ended - started);
     this.metrics.stepDuration.observe({ step: name, status: "failed" }, durationMs / 1000);
     const tries = typeof (error as { tries?: unknown }).tries === "number" ? (error as { tries: number }).tries : 1;
-    await this.save(new Params(), {
-      name,
-      status: "failed",
-      error: (error as Error).message.slice(0, 4000),
-      rawResponse: error instanceof AiAnswerError ? error.rawResponse.slice(0, 100_000) : null,
-      ...(error instanceof AiAnswerError ? error.usage : {}),
-      attempts: (before?.attempts ?? 0) + tries,
-      durationMs,
-    }, false).catch((saveError: unknown) => this.logger.error({ err: saveError, step: name }, "could not record the step's failure"));
+    await this.save(
+      new Params(),
+      {
+        name,
+        status: "failed",
+        error: (error as Error).message.slice(0, 4000),
+        rawResponse: error instanceof AiAnswerError ? error.rawResponse.slice(0, 100_000) : null,
+        ...(error instanceof AiAnswerError ? error.usage : {}),
+        attempts: (before?.attempts ?? 0) + tries,
+        durationMs,
+      },
+      false,
+    ).catch((saveError: unknown) =>
+      this.logger.error({ err: saveError, step: name }, "could not record the step's failure"),
+    );
   }
 
   /** Stores `row`, with every unsaved row, in one statement; returns `row`'s stored state. */

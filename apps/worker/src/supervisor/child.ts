@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { toChild, type ToSupervisor } from "./messages.js";
+import { type ToSupervisor, toChild } from "./messages.js";
 
 export interface SupervisedChildOptions {
   registry: Registry;

@@ -2,7 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
 import { MetricsServer } from "../metrics-server.js";
 import { ClusterMetrics } from "./cluster-metrics.js";
-import { toSupervisor, type ToChild } from "./messages.js";
+import { type ToChild, toSupervisor } from "./messages.js";
 
 export interface SupervisorOptions {
   processes: number;
@@ -51,8 +51,15 @@ export class Supervisor {
   metricsPort = 0;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.slots = Array.from({ length: options.processes }, (_, i) => ({ index: i + 1, ready: false, startedAt: 0, crashes: 0 }));
-    this.metrics = new ClusterMetrics(() => this.slots.flatMap((slot) => (slot.ready && slot.child ? [slot.child] : [])));
+    this.slots = Array.from({ length: options.processes }, (_, i) => ({
+      index: i + 1,
+      ready: false,
+      startedAt: 0,
+      crashes: 0,
+    }));
+    this.metrics = new ClusterMetrics(() =>
+      this.slots.flatMap((slot) => (slot.ready && slot.child ? [slot.child] : [])),
+    );
     this.server = new MetricsServer(this.metrics);
   }
 
@@ -62,12 +69,19 @@ export class Supervisor {
     if (this.options.metricsPort !== 0) {
       const bound = await this.server.bind(this.options.metricsPort);
       this.metricsPort = bound.port;
-      if (bound.fellBack) logger.warn({ metricsPort: bound.port }, "default metrics port taken by another process: serving metrics on a free port");
+      if (bound.fellBack)
+        logger.warn(
+          { metricsPort: bound.port },
+          "default metrics port taken by another process: serving metrics on a free port",
+        );
     }
     const ready = new Promise<void>((resolve) => (this.allReady = resolve));
     for (const slot of this.slots) this.fork(slot);
     await ready;
-    logger.info({ processes: this.slots.length, pids: this.pids(), metricsPort: this.metricsPort }, "supervisor started");
+    logger.info(
+      { processes: this.slots.length, pids: this.pids(), metricsPort: this.metricsPort },
+      "supervisor started",
+    );
   }
 
   pids(): number[] {
@@ -90,7 +104,9 @@ export class Supervisor {
       return slot.child && !slot.child.isDead() ? [slot.child] : [];
     });
     logger.info({ processes: running.length }, "supervisor stopping: children finish their jobs in flight");
-    const exits = running.map((child) => new Promise<void>((resolve) => (child.isDead() ? resolve() : child.once("exit", () => resolve()))));
+    const exits = running.map(
+      (child) => new Promise<void>((resolve) => (child.isDead() ? resolve() : child.once("exit", () => resolve()))),
+    );
     for (const child of running) {
       if (child.isConnected()) child.send({ type: "aiops:shutdown" } satisfies ToChild);
       else child.process.kill("SIGTERM");
@@ -129,14 +145,20 @@ export class Supervisor {
       if (this.stopping) return;
       if (code === CONFIG_ERROR_EXIT) {
         // A configuration error repeats on every restart: stop, and exit with the child's code.
-        logger.fatal({ slot: slot.index, pid: child.process.pid }, "worker process refused its configuration: stopping");
+        logger.fatal(
+          { slot: slot.index, pid: child.process.pid },
+          "worker process refused its configuration: stopping",
+        );
         void this.stop().then(() => process.exit(CONFIG_ERROR_EXIT));
         return;
       }
       slot.crashes = Date.now() - slot.startedAt >= STABLE_AFTER_MS ? 1 : slot.crashes + 1;
       const base = this.options.restartDelayMs ?? 1_000;
       const delayMs = Math.min(this.options.maxRestartDelayMs ?? 30_000, base * 2 ** (slot.crashes - 1));
-      logger.error({ slot: slot.index, pid: child.process.pid, code, signal, delayMs }, "worker process exited: restarting");
+      logger.error(
+        { slot: slot.index, pid: child.process.pid, code, signal, delayMs },
+        "worker process exited: restarting",
+      );
       slot.restart = setTimeout(() => this.fork(slot), delayMs);
     });
   }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService, sendJson } from "./http-fake.js";
 
 interface Contact {
   id: string;
@@ -37,13 +37,20 @@ export class FakeHubSpotServer extends FakeService {
     const failure = this.failures.shift();
     if (failure) {
       const { status, retryAfter } = typeof failure === "number" ? { status: failure, retryAfter: undefined } : failure;
-      return sendJson(response, status, { status: "error", message: `scripted ${status}` }, retryAfter ? { "retry-after": retryAfter } : {});
+      return sendJson(
+        response,
+        status,
+        { status: "error", message: `scripted ${status}` },
+        retryAfter ? { "retry-after": retryAfter } : {},
+      );
     }
     const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
     const { method, path } = request;
 
     if (method === "POST" && path === "/crm/v3/objects/contacts/search") {
-      const email = body.filterGroups?.[0]?.filters?.find((f: any) => f.propertyName === "email" && f.operator === "EQ")?.value;
+      const email = body.filterGroups?.[0]?.filters?.find(
+        (f: any) => f.propertyName === "email" && f.operator === "EQ",
+      )?.value;
       const found = email ? this.contactByEmail(email) : undefined;
       return sendJson(response, 200, { total: found ? 1 : 0, results: found ? [found] : [] });
     }
@@ -65,12 +72,15 @@ export class FakeHubSpotServer extends FakeService {
     if (method === "POST" && path === "/crm/v3/objects/notes") {
       const contactIds: string[] = [];
       for (const association of body.associations ?? []) {
-        const typeOk = association.types?.some((t: any) => t.associationCategory === "HUBSPOT_DEFINED" && t.associationTypeId === 202);
+        const typeOk = association.types?.some(
+          (t: any) => t.associationCategory === "HUBSPOT_DEFINED" && t.associationTypeId === 202,
+        );
         if (!typeOk || !this.contacts.has(association.to?.id))
           return sendJson(response, 400, { status: "error", category: "VALIDATION_ERROR", message: "bad association" });
         contactIds.push(association.to.id);
       }
-      if (!body.properties?.hs_timestamp) return sendJson(response, 400, { status: "error", message: "hs_timestamp is required" });
+      if (!body.properties?.hs_timestamp)
+        return sendJson(response, 400, { status: "error", message: "hs_timestamp is required" });
       const note = { id: String(this.nextId++), properties: body.properties, contactIds };
       this.notes.push(note);
       return sendJson(response, 201, { id: note.id, properties: note.properties });

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { MetaLead } from "../normalize/meta-graph.js";
-import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService, sendJson } from "./http-fake.js";
 
 /** A Graph API error as Meta sends it: `{ error: { message, type, code } }`. */
 export interface GraphFailure {
@@ -34,13 +34,21 @@ export class FakeMetaGraph extends FakeService {
   protected override handle(request: FakeRequest, response: ServerResponse): void {
     const fail = (status: number, code: number, type: string, message: string) =>
       sendJson(response, status, { error: { message, type, code, fbtrace_id: "fake" } });
-    if (request.headers.authorization !== `Bearer ${this.token}`) return fail(400, 190, "OAuthException", "Invalid OAuth access token.");
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return fail(400, 190, "OAuthException", "Invalid OAuth access token.");
     const failure = this.failures.shift();
-    if (failure) return fail(failure.status, failure.code, "OAuthException", failure.message ?? `scripted error ${failure.code}`);
+    if (failure)
+      return fail(failure.status, failure.code, "OAuthException", failure.message ?? `scripted error ${failure.code}`);
     const url = new URL(request.path, "http://graph.local");
     const match = new RegExp(`^/${this.version}/([^/]+)$`).exec(url.pathname);
     const lead = match && request.method === "GET" ? this.leads.get(decodeURIComponent(match[1]!)) : undefined;
-    if (!lead) return fail(400, 100, "GraphMethodException", `Unsupported get request. Object with ID '${match?.[1]}' does not exist`);
+    if (!lead)
+      return fail(
+        400,
+        100,
+        "GraphMethodException",
+        `Unsupported get request. Object with ID '${match?.[1]}' does not exist`,
+      );
     const fields = (url.searchParams.get("fields") ?? "id,created_time").split(",");
     sendJson(response, 200, Object.fromEntries(Object.entries(lead).filter(([key]) => fields.includes(key))));
   }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService, sendJson } from "./http-fake.js";
 
 /** One scripted answer; the script is used up first, then every request gets a good answer. */
 export type FakeAiBehaviour =
@@ -9,7 +9,12 @@ export type FakeAiBehaviour =
 
 /** What the fake model answers for each task (the json_schema name), when not scripted otherwise. */
 export const fakeAnswers: Record<string, unknown> = {
-  lead_analysis: { category: "hot", urgency: 91, reasons: ["the fake model says so"], draftReply: "Hello from the model" },
+  lead_analysis: {
+    category: "hot",
+    urgency: 91,
+    reasons: ["the fake model says so"],
+    draftReply: "Hello from the model",
+  },
   ticket_triage: {
     priority: "urgent",
     category: "outage",
@@ -70,15 +75,18 @@ export class FakeOpenAiServer extends FakeService {
   }
 
   /** The next answers, in order. */
-  then(...behaviours: FakeAiBehaviour[]): this {
+  respondWith(...behaviours: FakeAiBehaviour[]): this {
     this.script.push(...behaviours);
     return this;
   }
 
   protected override async handle(request: FakeRequest, response: ServerResponse): Promise<void> {
-    if (!request.path.endsWith("/chat/completions")) return sendJson(response, 404, { error: { message: "not found" } });
+    if (!request.path.endsWith("/chat/completions"))
+      return sendJson(response, 404, { error: { message: "not found" } });
     if (request.headers.authorization !== "Bearer test-openai-key")
-      return sendJson(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } });
+      return sendJson(response, 401, {
+        error: { message: "Incorrect API key provided", type: "invalid_request_error" },
+      });
     if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
     const body = JSON.parse(request.body) as { model: string; response_format?: { json_schema?: { name?: string } } };
     const behaviour = this.byModel.get(body.model) ?? this.script.shift() ?? this.always;
@@ -86,7 +94,12 @@ export class FakeOpenAiServer extends FakeService {
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (behaviour?.kind === "error") {
       const headers: Record<string, string> = behaviour.retryAfter ? { "retry-after": behaviour.retryAfter } : {};
-      return sendJson(response, behaviour.status, { error: { message: `scripted ${behaviour.status}`, type: "server_error" } }, headers);
+      return sendJson(
+        response,
+        behaviour.status,
+        { error: { message: `scripted ${behaviour.status}`, type: "server_error" } },
+        headers,
+      );
     }
     const task = body.response_format?.json_schema?.name ?? "";
     const content = behaviour?.kind === "content" ? behaviour.content : JSON.stringify(fakeAnswers[task] ?? {});
@@ -95,7 +108,9 @@ export class FakeOpenAiServer extends FakeService {
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       model: body.model,
-      choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null }],
+      choices: [
+        { index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null },
+      ],
       usage: FAKE_USAGE,
     });
   }

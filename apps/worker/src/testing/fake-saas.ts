@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { FakeService, sendJson, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService, sendJson } from "./http-fake.js";
 
 /**
  * What a fake does to the next write requests: `fail` refuses without acting (a 5xx before
@@ -13,7 +13,8 @@ abstract class FakeSaas extends FakeService {
 
   protected parse(request: FakeRequest): Record<string, any> {
     if (!request.body) return {};
-    if ((request.headers["content-type"] ?? "").includes("json")) return JSON.parse(request.body) as Record<string, any>;
+    if ((request.headers["content-type"] ?? "").includes("json"))
+      return JSON.parse(request.body) as Record<string, any>;
     return Object.fromEntries(new URLSearchParams(request.body));
   }
 
@@ -53,7 +54,10 @@ export class FakeZendesk extends FakeSaas {
   readonly tickets = new Map<string, ZendeskFakeTicket>();
   private nextId = 5000;
 
-  constructor(readonly email = "agent@example.com", readonly token = "zendesk-test-token") {
+  constructor(
+    readonly email = "agent@example.com",
+    readonly token = "zendesk-test-token",
+  ) {
     super();
   }
 
@@ -65,7 +69,8 @@ export class FakeZendesk extends FakeSaas {
 
   protected override handle(request: FakeRequest, response: ServerResponse): void {
     const expected = `Basic ${Buffer.from(`${this.email}/token:${this.token}`).toString("base64")}`;
-    if (request.headers.authorization !== expected) return sendJson(response, 401, { error: "Couldn't authenticate you" });
+    if (request.headers.authorization !== expected)
+      return sendJson(response, 401, { error: "Couldn't authenticate you" });
     const path = request.path.split("?")[0] ?? "";
     const update = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path);
     if (request.method === "PUT" && update) {
@@ -73,14 +78,25 @@ export class FakeZendesk extends FakeSaas {
       if (!body) return sendJson(response, 400, { error: "RecordInvalid" });
       const ticket = this.ticket(update[1]!);
       const audit = { id: this.nextId++, metadata: { custom: (body.metadata ?? {}) as Record<string, unknown> } };
-      if (!this.write(response, () => {
-        if (body.priority) ticket.priority = body.priority;
-        for (const tag of (body.additional_tags ?? []) as string[]) if (!ticket.tags.includes(tag)) ticket.tags.push(tag);
-        if (body.comment) ticket.comments.push({ id: this.nextId++, body: String(body.comment.body), public: body.comment.public !== false });
-        ticket.audits.push(audit);
-      }))
+      if (
+        !this.write(response, () => {
+          if (body.priority) ticket.priority = body.priority;
+          for (const tag of (body.additional_tags ?? []) as string[])
+            if (!ticket.tags.includes(tag)) ticket.tags.push(tag);
+          if (body.comment)
+            ticket.comments.push({
+              id: this.nextId++,
+              body: String(body.comment.body),
+              public: body.comment.public !== false,
+            });
+          ticket.audits.push(audit);
+        })
+      )
         return;
-      return sendJson(response, 200, { ticket: { id: Number(ticket.id), priority: ticket.priority, tags: ticket.tags }, audit: { id: audit.id } });
+      return sendJson(response, 200, {
+        ticket: { id: Number(ticket.id), priority: ticket.priority, tags: ticket.tags },
+        audit: { id: audit.id },
+      });
     }
     const list = /^\/api\/v2\/tickets\/(\d+)\/(comments|audits)(\.json)?$/.exec(path);
     if (request.method === "GET" && list) {
@@ -114,24 +130,40 @@ export class FakeGitHub extends FakeSaas {
   }
 
   protected override handle(request: FakeRequest, response: ServerResponse): void {
-    if (request.headers.authorization !== `Bearer ${this.token}`) return sendJson(response, 401, { message: "Bad credentials" });
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return sendJson(response, 401, { message: "Bad credentials" });
     const [path = "", query = ""] = request.path.split("?");
     const route = /^\/repos\/([\w.-]+\/[\w.-]+)\/issues\/(\d+)\/(labels|comments)$/.exec(path);
     if (!route) return sendJson(response, 404, { message: "Not Found" });
     const issue = this.issue(route[1]!, Number(route[2]));
     if (route[3] === "labels" && request.method === "POST") {
       const labels = (this.parse(request).labels ?? []) as string[];
-      if (!this.write(response, () => labels.forEach((label) => issue.labels.includes(label) || issue.labels.push(label)))) return;
-      return sendJson(response, 200, issue.labels.map((name) => ({ name })));
+      const added = this.write(response, () => {
+        for (const label of labels) if (!issue.labels.includes(label)) issue.labels.push(label);
+      });
+      if (!added) return;
+      return sendJson(
+        response,
+        200,
+        issue.labels.map((name) => ({ name })),
+      );
     }
     if (route[3] === "comments" && request.method === "POST") {
-      const comment = { id: this.nextId++, body: String(this.parse(request).body), updated_at: new Date().toISOString() };
+      const comment = {
+        id: this.nextId++,
+        body: String(this.parse(request).body),
+        updated_at: new Date().toISOString(),
+      };
       if (!this.write(response, () => issue.comments.push(comment))) return;
       return sendJson(response, 201, comment);
     }
     if (route[3] === "comments" && request.method === "GET") {
       const since = new URLSearchParams(query).get("since");
-      return sendJson(response, 200, issue.comments.filter((c) => !since || c.updated_at >= since));
+      return sendJson(
+        response,
+        200,
+        issue.comments.filter((c) => !since || c.updated_at >= since),
+      );
     }
     sendJson(response, 405, { message: "Method Not Allowed" });
   }
@@ -172,12 +204,20 @@ export class FakeSlackApi extends FakeSaas {
       this.responses.push(body);
       return sendJson(response, 200, { ok: true });
     }
-    if (request.headers.authorization !== `Bearer ${this.token}`) return sendJson(response, 200, { ok: false, error: "invalid_auth" });
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return sendJson(response, 200, { ok: false, error: "invalid_auth" });
     const method = request.path.replace(/^\/api\//, "").split("?")[0];
     if (method === "reactions.add") {
-      const seen = this.reactions.some((r) => r.channel === body.channel && r.timestamp === body.timestamp && r.name === body.name);
+      const seen = this.reactions.some(
+        (r) => r.channel === body.channel && r.timestamp === body.timestamp && r.name === body.name,
+      );
       if (seen) return sendJson(response, 200, { ok: false, error: "already_reacted" });
-      if (!this.write(response, () => this.reactions.push({ channel: body.channel, timestamp: body.timestamp, name: body.name }))) return;
+      if (
+        !this.write(response, () =>
+          this.reactions.push({ channel: body.channel, timestamp: body.timestamp, name: body.name }),
+        )
+      )
+        return;
       return sendJson(response, 200, { ok: true });
     }
     if (method === "chat.postMessage") {
@@ -197,7 +237,10 @@ export class FakeSlackApi extends FakeSaas {
       const withMetadata = body.include_all_metadata === true || body.include_all_metadata === "true";
       return sendJson(response, 200, {
         ok: true,
-        messages: replies.map(({ metadata, ...rest }) => ({ ...rest, ...(withMetadata && metadata ? { metadata } : {}) })),
+        messages: replies.map(({ metadata, ...rest }) => ({
+          ...rest,
+          ...(withMetadata && metadata ? { metadata } : {}),
+        })),
         has_more: false,
       });
     }

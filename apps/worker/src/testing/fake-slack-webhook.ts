@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { FakeService, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService } from "./http-fake.js";
 
 /** A Slack incoming webhook: answers `ok` to a JSON body with `text`, as Slack does. */
 export class FakeSlackWebhook extends FakeService {

@@ -1,9 +1,10 @@
 // Local HTTP servers that stand in for the worker's downstreams in tests and benchmarks.
-export { FakeOpenAiServer, fakeAnswers, FAKE_USAGE, type FakeAiBehaviour } from "./fake-openai-server.js";
+
 export { FakeHubSpotServer } from "./fake-hubspot-server.js";
-export { FakeSlackWebhook } from "./fake-slack-webhook.js";
-export { WebhookReceiver, type Delivery } from "./webhook-receiver.js";
-export { HttpFake, type FakeRequest } from "./http-fake.js";
 export { FakeMetaGraph, type GraphFailure } from "./fake-meta-graph.js";
-export { FakeZendesk, FakeGitHub, FakeSlackApi, type WriteFault } from "./fake-saas.js";
+export { FAKE_USAGE, type FakeAiBehaviour, FakeOpenAiServer, fakeAnswers } from "./fake-openai-server.js";
+export { FakeGitHub, FakeSlackApi, FakeZendesk, type WriteFault } from "./fake-saas.js";
+export { FakeSlackWebhook } from "./fake-slack-webhook.js";
 export { FakeSmtpServer, type ReceivedMail } from "./fake-smtp-server.js";
+export { type FakeRequest, HttpFake } from "./http-fake.js";
+export { type Delivery, WebhookReceiver } from "./webhook-receiver.js";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { Webhook } from "standardwebhooks";
-import { FakeService, type FakeRequest } from "./http-fake.js";
+import { type FakeRequest, FakeService } from "./http-fake.js";
 
 export interface Delivery {
   id: string;

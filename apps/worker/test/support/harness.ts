@@ -2,13 +2,13 @@
 import {
   bodyDigest,
   builtInSources,
+  type Config,
   createDatabase,
   createEventsQueue,
   createLogger,
+  type EventJob,
   eventJobOptions,
   eventRecordId,
-  type Config,
-  type EventJob,
   type PrismaClient,
   type WebhookEvent,
 } from "@aiops/shared";
@@ -96,7 +96,8 @@ export async function startHarness(
       for (;;) {
         const row = await db.webhookEvent.findUnique({ where: { id } });
         if (row && statuses.includes(row.status)) return row;
-        if (Date.now() > deadline) throw new Error(`event ${id} is ${row?.status ?? "missing"}, waited for ${statuses.join("/")}`);
+        if (Date.now() > deadline)
+          throw new Error(`event ${id} is ${row?.status ?? "missing"}, waited for ${statuses.join("/")}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

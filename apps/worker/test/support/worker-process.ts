@@ -1,5 +1,5 @@
 // A worker as its own operating-system process, started the way `npm run start:worker` does.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -10,11 +10,15 @@ export class WorkerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(env: NodeJS.ProcessEnv, args: string[] = []) {
-    this.child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts", ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    this.child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", "apps/worker/src/main.ts", ...args],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, ...env, LOG_LEVEL: "info" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const collect = (chunk: Buffer) => this.output.push(...chunk.toString().split("\n").filter(Boolean));
     this.child.stdout!.on("data", collect);
     this.child.stderr!.on("data", collect);

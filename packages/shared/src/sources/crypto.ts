@@ -40,7 +40,8 @@ export function anyMatches(
 export function timestampProblem(timestampSeconds: number, now: number, toleranceSeconds: number): string | undefined {
   if (!Number.isFinite(timestampSeconds)) return "the signature timestamp is not a number";
   const skew = now / 1000 - timestampSeconds;
-  if (skew > toleranceSeconds) return `the signature timestamp is ${Math.round(skew)} s old; the limit is ${toleranceSeconds} s`;
+  if (skew > toleranceSeconds)
+    return `the signature timestamp is ${Math.round(skew)} s old; the limit is ${toleranceSeconds} s`;
   if (skew < -toleranceSeconds)
     return `the signature timestamp is ${Math.round(-skew)} s in the future; the limit is ${toleranceSeconds} s`;
   return undefined;

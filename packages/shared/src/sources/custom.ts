@@ -29,7 +29,11 @@ export const customSourceSchema = z.strictObject({
   scheme: z.enum(Object.keys(schemes) as [string, ...string[]]),
   secretVariable: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an environment variable name"),
   eventId: z
-    .union([z.strictObject({ header: z.string().min(1) }), z.strictObject({ field: dotPath }), z.literal("body-sha256")])
+    .union([
+      z.strictObject({ header: z.string().min(1) }),
+      z.strictObject({ field: dotPath }),
+      z.literal("body-sha256"),
+    ])
     .default("body-sha256"),
   type: z.union([
     eventTypeSchema,
@@ -80,9 +84,14 @@ export function customSource(spec: CustomSourceConfig): SourceDefinition {
       if (typeof type === "string") return { type, providerType: null };
       const value = fieldAt(body, type.field);
       const name = typeof value === "string" ? value : null;
-      return { type: (name !== null && Object.hasOwn(type.map, name) ? type.map[name] : undefined) ?? type.default, providerType: name };
+      return {
+        type: (name !== null && Object.hasOwn(type.map, name) ? type.map[name] : undefined) ?? type.default,
+        providerType: name,
+      };
     },
-    sample: (seq) => ({ body: { id: `sample-${Date.now()}-${seq}`, email: `person${seq}@example.com`, name: `Person ${seq}` } }),
+    sample: (seq) => ({
+      body: { id: `sample-${Date.now()}-${seq}`, email: `person${seq}@example.com`, name: `Person ${seq}` },
+    }),
   };
 }
 
@@ -95,7 +104,6 @@ export function loadSourcesFile(path: string): SourceDefinition[] {
     throw new Error(`Cannot read the sources file ${path}: ${(error as Error).message}`);
   }
   const parsed = sourcesFileSchema.safeParse(json);
-  if (!parsed.success)
-    throw new Error(`Invalid sources file ${path}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`Invalid sources file ${path}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data.sources.map(customSource);
 }

@@ -12,7 +12,11 @@ export const hubSignatureScheme: SignatureScheme = {
     if (!value) return { ok: false, code: "missing_signature", message: "X-Hub-Signature-256 header is missing" };
     const received = value.startsWith("sha256=") ? fromHex(value.slice("sha256=".length)) : undefined;
     if (!anyMatches(secrets, [received], (secret) => hmacSha256(secret, rawBody)))
-      return { ok: false, code: "invalid_signature", message: "the sha256 signature does not match a configured secret" };
+      return {
+        ok: false,
+        code: "invalid_signature",
+        message: "the sha256 signature does not match a configured secret",
+      };
     return { ok: true };
   },
   sign(rawBody, secret) {

@@ -1,6 +1,11 @@
 import type { Config } from "../config.js";
 import { ConfigError, configErrorMessage, secretsFor } from "../config.js";
-import { DEFAULT_SECRET_MIN_LENGTH, minLengthProblem, secretListProblem, standardWebhooksSecretProblem } from "../secret-rules.js";
+import {
+  DEFAULT_SECRET_MIN_LENGTH,
+  minLengthProblem,
+  secretListProblem,
+  standardWebhooksSecretProblem,
+} from "../secret-rules.js";
 import { loadSourcesFile } from "./custom.js";
 import { githubSource } from "./github.js";
 import { metaSource } from "./meta.js";

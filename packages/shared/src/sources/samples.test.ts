@@ -33,7 +33,9 @@ describe.each(builtInSources.map((source) => [source.name, source] as const))("t
 describe("shopify", () => {
   it("accepts an order id past 2^53, as in Shopify's own example payloads", () => {
     // Shopify's "send test notification" delivers its documented example, id 820982911946154508.
-    const body = JSON.parse('{"id":820982911946154508,"email":"jon@example.com","total_price":"199.65","currency":"USD"}');
+    const body = JSON.parse(
+      '{"id":820982911946154508,"email":"jon@example.com","total_price":"199.65","currency":"USD"}',
+    );
     expect(shopifySource.schema({ "x-shopify-topic": "orders/create" }).safeParse(body).success).toBe(true);
   });
 });
@@ -41,22 +43,32 @@ describe("shopify", () => {
 // A header the signature does not cover can be changed by anyone holding a delivery. If it
 // changes the event's id or type, the source must say its id is unsigned, so the ingress
 // recognises the signed body instead (a new source cannot forget to).
-describe.each(builtInSources.map((source) => [source.name, source] as const))("the %s source's unsigned headers", (_name, source) => {
-  it("change neither its event id nor its type, or the source declares its event id unsigned", () => {
-    const now = Date.now();
-    const request = signedRequest(source, SECRET, source.sample(0, now), now);
-    const body: unknown = JSON.parse(request.body.toString());
-    const read = (headers: Record<string, string>) => {
-      const parsed = { headers, rawBody: request.body, body };
-      return { id: source.eventId(parsed), type: source.classify(parsed) };
-    };
-    const original = read(request.headers);
-    const unsignedEffects = Object.keys(request.headers).filter((name) => {
-      const headers = { ...request.headers, [name]: `${request.headers[name]}-changed` };
-      const stillVerifies = source.scheme.verify({ headers, rawBody: request.body, secrets: [SECRET], now, toleranceSeconds: 300 }).ok;
-      return stillVerifies && JSON.stringify(read(headers)) !== JSON.stringify(original);
+describe.each(builtInSources.map((source) => [source.name, source] as const))(
+  "the %s source's unsigned headers",
+  (_name, source) => {
+    it("change neither its event id nor its type, or the source declares its event id unsigned", () => {
+      const now = Date.now();
+      const request = signedRequest(source, SECRET, source.sample(0, now), now);
+      const body: unknown = JSON.parse(request.body.toString());
+      const read = (headers: Record<string, string>) => {
+        const parsed = { headers, rawBody: request.body, body };
+        return { id: source.eventId(parsed), type: source.classify(parsed) };
+      };
+      const original = read(request.headers);
+      const unsignedEffects = Object.keys(request.headers).filter((name) => {
+        const headers = { ...request.headers, [name]: `${request.headers[name]}-changed` };
+        const stillVerifies = source.scheme.verify({
+          headers,
+          rawBody: request.body,
+          secrets: [SECRET],
+          now,
+          toleranceSeconds: 300,
+        }).ok;
+        return stillVerifies && JSON.stringify(read(headers)) !== JSON.stringify(original);
+      });
+      if (unsignedEffects.length > 0)
+        expect(source.eventIdSigned, `unsigned headers ${unsignedEffects.join(", ")}`).toBe(false);
+      else expect(source.eventIdSigned).toBe(true);
     });
-    if (unsignedEffects.length > 0) expect(source.eventIdSigned, `unsigned headers ${unsignedEffects.join(", ")}`).toBe(false);
-    else expect(source.eventIdSigned).toBe(true);
-  });
-});
+  },
+);

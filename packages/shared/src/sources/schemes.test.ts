@@ -23,7 +23,11 @@ function verify(scheme: SignatureScheme, headers: Record<string, string>, secret
 describe("each scheme against the provider's own SDK", () => {
   it("stripe: accepts the SDK's test header and the SDK accepts ours", () => {
     const secret = "whsec_stripe_test";
-    const header = stripe.webhooks.generateTestHeaderString({ payload: body.toString(), secret, timestamp: now / 1000 });
+    const header = stripe.webhooks.generateTestHeaderString({
+      payload: body.toString(),
+      secret,
+      timestamp: now / 1000,
+    });
     expect(verify(stripeScheme, { "stripe-signature": header }, [secret])).toEqual({ ok: true });
     const ours = stripeScheme.sign(body, secret, { now: Date.now() })["stripe-signature"]!;
     expect(() => stripe.webhooks.constructEvent(body, ours, secret)).not.toThrow();
@@ -78,7 +82,12 @@ describe("schemes without an SDK, against their documented algorithms", () => {
 describe("refusals", () => {
   const schemes: Array<[string, SignatureScheme, string, boolean]> = [
     ["stripe", stripeScheme, "whsec_a", true],
-    ["standard webhooks", standardWebhooksScheme, `whsec_${Buffer.from("0123456789abcdef01234567").toString("base64")}`, true],
+    [
+      "standard webhooks",
+      standardWebhooksScheme,
+      `whsec_${Buffer.from("0123456789abcdef01234567").toString("base64")}`,
+      true,
+    ],
     ["zendesk", zendeskScheme, "zd", true],
     ["slack", slackScheme, "sl", true],
     ["hub signature", hubSignatureScheme, "gh", false],
@@ -120,7 +129,11 @@ describe("standard webhooks secrets that decode to an empty or short key", () =>
   for (const secret of ["whsec_", "whsec_!!!!", "!!!!", `whsec_${Buffer.from("short").toString("base64")}`])
     it(`refuses a signature made with an empty or short key when the secret is ${JSON.stringify(secret)}`, () => {
       const timestamp = `${now / 1000}`;
-      const headers = { "webhook-id": "msg_e", "webhook-timestamp": timestamp, "webhook-signature": emptyKeySignature("msg_e", timestamp) };
+      const headers = {
+        "webhook-id": "msg_e",
+        "webhook-timestamp": timestamp,
+        "webhook-signature": emptyKeySignature("msg_e", timestamp),
+      };
       expect(verify(standardWebhooksScheme, headers, [secret])).toMatchObject({ ok: false, code: "invalid_signature" });
       expect(() => standardWebhooksScheme.sign(body, secret, { now })).toThrow(/Unusable Standard Webhooks secret/);
     });

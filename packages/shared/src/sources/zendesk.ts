@@ -77,7 +77,9 @@ export const zendeskSource: SourceDefinition = {
         subject: `zen:ticket:${ticketId}`,
         detail: {
           id: ticketId,
-          subject: urgent ? "Production is down, checkout fails for all customers" : "How do I change my invoice address?",
+          subject: urgent
+            ? "Production is down, checkout fails for all customers"
+            : "How do I change my invoice address?",
           description: urgent
             ? "Since 09:00 every checkout returns an error. We are losing orders. Please help ASAP!"
             : "Hi, I would like to update the billing address on my invoices. Thanks!",

@@ -1,7 +1,7 @@
 // Helpers for the test suites: isolated configuration, secrets and signed requests.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { parseConfig, type Config } from "../config.js";
+import { type Config, parseConfig } from "../config.js";
 import { builtInSources } from "../sources/registry.js";
 import { signedRequest } from "../sources/sign.js";
 
@@ -48,7 +48,10 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Nod
   };
 }
 
-export function testConfig(overrides: Record<string, string | undefined> = {}): { config: Config; env: NodeJS.ProcessEnv } {
+export function testConfig(overrides: Record<string, string | undefined> = {}): {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+} {
   const env = testEnv(overrides);
   return { config: parseConfig(env), env };
 }
@@ -74,7 +77,11 @@ export async function postSample(baseUrl: string, sourceName: string, sequence: 
   const sample = source.sample(sequence, Date.now());
   edit?.(sample.body);
   const request = signedRequest(source, TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS], sample);
-  const response = await fetch(`${baseUrl}/webhook/${sourceName}`, { method: "POST", headers: request.headers, body: request.body });
+  const response = await fetch(`${baseUrl}/webhook/${sourceName}`, {
+    method: "POST",
+    headers: request.headers,
+    body: request.body,
+  });
   // Each provider's own JSON, which the tests read and edit freely.
   return { response, body: sample.body as any };
 }

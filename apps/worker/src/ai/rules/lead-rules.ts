@@ -3,10 +3,11 @@ import type { LeadInput } from "../tasks/lead-task.js";
 import { leadDraft } from "./lead-draft.js";
 import { leadModel } from "./lead-model.generated.js";
 import { leadSignals } from "./lead-signals.js";
-import { probabilities, type LinearModel } from "./linear-model.js";
+import { type LinearModel, probabilities } from "./linear-model.js";
 import { countLinks, foldText, quote, signalNames, words } from "./signals.js";
 
-const freeMail = /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
+const freeMail =
+  /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
 const linkWords = new Set(["http", "https", "www", "com"]);
 /** Words that only name a label: text that asks for "hot" must not get it by asking. */
 const labelWords = new Set(["hot", "warm", "cold", "spam"]);
@@ -39,7 +40,8 @@ const spamEvidence = new Set(["selling", "scam", "gibberish"]);
  * of evidence, and spam needs a sign that the sender sells, scams or is not a person.
  */
 function allows(category: string, signals: readonly string[], features: readonly string[]): boolean {
-  if (category === "hot") return hotEvidence.filter((kinds) => kinds.some((kind) => signals.includes(kind))).length >= 2;
+  if (category === "hot")
+    return hotEvidence.filter((kinds) => kinds.some((kind) => signals.includes(kind))).length >= 2;
   if (category === "spam") return signals.some((name) => spamEvidence.has(name)) || features.includes("f:links3");
   return true;
 }
@@ -74,15 +76,24 @@ export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis
     // A lead-ad form carries no message: the rubric reads the company and the address alone.
     category = input.company && features.includes("f:companyMail") ? "warm" : "cold";
     urgency = category === "warm" ? 40 : 10;
-    reasons.push(category === "warm" ? `a form from ${quote(input.company ?? "")}, on a company address` : "a form with no message and no company");
-  } else if (features.includes("f:onlyLinks") || (signals.includes("injection") && !signals.some((name) => request.has(name)))) {
+    reasons.push(
+      category === "warm"
+        ? `a form from ${quote(input.company ?? "")}, on a company address`
+        : "a form with no message and no company",
+    );
+  } else if (
+    features.includes("f:onlyLinks") ||
+    (signals.includes("injection") && !signals.some((name) => request.has(name)))
+  ) {
     // The rubric: links with no message, or a message that only tries to steer the classifier, is spam.
     category = "spam";
     urgency = 0;
   } else {
     const p = probabilities(model, features);
     const allowed = model.classes.filter((name) => allows(name, signals, features));
-    category = allowed.reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best)) as LeadAnalysis["category"];
+    category = allowed.reduce((best, name) =>
+      p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best,
+    ) as LeadAnalysis["category"];
     const of = (name: string): number => p[model.classes.indexOf(name)] ?? 0;
     urgency = category === "spam" ? 0 : Math.round(100 * (of("hot") + 0.5 * of("warm")));
   }

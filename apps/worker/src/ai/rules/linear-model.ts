@@ -49,11 +49,19 @@ export function predict(model: LinearModel, features: Iterable<string>): { label
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 /** Full-batch gradient descent from zero weights: the same cases always give the same model. */
-export function trainLinearModel(classes: readonly string[], cases: readonly TrainingCase[], options: TrainOptions = {}): LinearModel {
+export function trainLinearModel(
+  classes: readonly string[],
+  cases: readonly TrainingCase[],
+  options: TrainOptions = {},
+): LinearModel {
   const { epochs = 400, rate = 0.5, l2 = 0.03, minCount = () => 2 } = options;
   const seen = new Map<string, number>();
-  for (const item of cases) for (const feature of new Set(item.features)) seen.set(feature, (seen.get(feature) ?? 0) + 1);
-  const vocabulary = [...seen].filter(([feature, count]) => count >= minCount(feature)).map(([feature]) => feature).sort();
+  for (const item of cases)
+    for (const feature of new Set(item.features)) seen.set(feature, (seen.get(feature) ?? 0) + 1);
+  const vocabulary = [...seen]
+    .filter(([feature, count]) => count >= minCount(feature))
+    .map(([feature]) => feature)
+    .sort();
   const index = new Map(vocabulary.map((feature, i) => [feature, i]));
   const rows = cases.map((item) => ({
     features: [...new Set(item.features)].flatMap((feature) => (index.has(feature) ? [index.get(feature)!] : [])),

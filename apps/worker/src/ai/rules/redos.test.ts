@@ -9,7 +9,7 @@ import { check } from "recheck";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { leadRules } from "./lead-rules.js";
-import { countLinks, firstSentence, readable, RULES_MAX_TEXT_CHARS } from "./signals.js";
+import { countLinks, firstSentence, RULES_MAX_TEXT_CHARS, readable } from "./signals.js";
 
 const src = fileURLToPath(new URL("../../", import.meta.url));
 const scanned = ["ai", "normalize"];
@@ -54,19 +54,40 @@ const { literals, dynamic } = collect();
 
 /** Inputs that make backtracking patterns slow: long runs of what they repeat, failing at the end. */
 function adversarialInputs(length: number): string[] {
-  const runs = ["http://" + "a".repeat(4000), "http://", "a", "1", " ", "\t", "1 ", "1\t", ". ", "!", "0.", "fail", "all our ", "attempt ", "é", "_"];
+  const runs = [
+    `http://${"a".repeat(4000)}`,
+    "http://",
+    "a",
+    "1",
+    " ",
+    "\t",
+    "1 ",
+    "1\t",
+    ". ",
+    "!",
+    "0.",
+    "fail",
+    "all our ",
+    "attempt ",
+    "é",
+    "_",
+  ];
   const inputs = runs.flatMap((run) => {
     const repeated = run.repeat(Math.ceil(length / run.length)).slice(0, length);
     return [repeated, `${repeated.slice(0, -1)}\u0000`, `x${repeated.slice(2)}!`];
   });
-  return ["http://" + "a".repeat(4000) + "http://" + "a".repeat(4000), ...inputs];
+  return [`http://${"a".repeat(4000)}http://${"a".repeat(4000)}`, ...inputs];
 }
 
 /**
  * Runs every pattern over every input in a thread of its own, so a pattern that backtracks
  * fails the test at the deadline instead of holding the test process for minutes.
  */
-function runInThread(patterns: Found[], inputs: string[], deadlineMs: number): Promise<{ done: true } | { done: false; stuckAt: string }> {
+function runInThread(
+  patterns: Found[],
+  inputs: string[],
+  deadlineMs: number,
+): Promise<{ done: true } | { done: false; stuckAt: string }> {
   const code = `
     const { parentPort, workerData } = require("node:worker_threads");
     for (const { file, source, flags } of workerData.patterns) {
@@ -104,7 +125,11 @@ describe("regular expressions on payload text", () => {
   it("are all literals the check can see, found in the rules and the normalisers", () => {
     expect(dynamic).toEqual([]);
     expect(literals.map((found) => found.file)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/rules[\\/]lead-rules\.ts$/), expect.stringMatching(/rules[\\/]ticket-rules\.ts$/), expect.stringMatching(/normalize[\\/]/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/rules[\\/]lead-rules\.ts$/),
+        expect.stringMatching(/rules[\\/]ticket-rules\.ts$/),
+        expect.stringMatching(/normalize[\\/]/),
+      ]),
     );
   });
 
@@ -129,7 +154,10 @@ describe("the offline rules' own scanning", () => {
   it("counts links the way the old pattern matched them, in one pass", () => {
     expect(countLinks("see http://a.example and HTTPS://b.example or http://c")).toBe(3);
     expect(countLinks("http:// https://  http")).toBe(0);
-    expect(leadRules({ message: "http://a http://b http://c", source: "x" })).toMatchObject({ category: "spam", reasons: ["the message is mostly links"] });
+    expect(leadRules({ message: "http://a http://b http://c", source: "x" })).toMatchObject({
+      category: "spam",
+      reasons: ["the message is mostly links"],
+    });
     expect(leadRules({ message: "http://a http://b, call me today", source: "x" }).category).not.toBe("spam");
   });
 

@@ -57,7 +57,8 @@ export function countLinks(text: string): number {
 export function firstSentence(text: string, max = 200): string {
   let end = 0;
   // A sentence ends at a line break, or at a space after `.`, `!` or `?`.
-  while (end < text.length && text[end] !== "\n" && !(space.test(text[end]!) && ".!?".includes(text[end - 1] ?? "x"))) end += 1;
+  while (end < text.length && text[end] !== "\n" && !(space.test(text[end]!) && ".!?".includes(text[end - 1] ?? "x")))
+    end += 1;
   const sentence = text.slice(0, end).trim();
   return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
@@ -101,6 +102,8 @@ export function words(folded: string): string[] {
  */
 export function signalNames(signals: Readonly<Record<string, RegExp | readonly RegExp[]>>, folded: string): string[] {
   return Object.entries(signals)
-    .filter(([, patterns]) => (Array.isArray(patterns) ? patterns : [patterns]).some((pattern: RegExp) => pattern.test(folded)))
+    .filter(([, patterns]) =>
+      (Array.isArray(patterns) ? patterns : [patterns]).some((pattern: RegExp) => pattern.test(folded)),
+    )
     .map(([name]) => name);
 }

@@ -22,13 +22,20 @@ function nextStep(priority: TicketAnalysis["priority"], category: TicketAnalysis
     return "This is high on our list. Could you tell us how many people are affected, whether anything works as a stopgap, and any deadline we should know about?";
   if (category === "feature-request")
     return "I've passed the idea to our product team. What would it let your team do that is hard today? That helps them weigh it.";
-  if (priority === "low") return "Nothing here needs urgent action on our side, but we've noted it. Is there anything else you'd like us to look at?";
-  if (category === "how-to") return "We'll send you the steps. Which plan are you on, and where in the app are you trying to do this?";
-  if (category === "billing") return "We'll sort this out with our billing team. Could you confirm the account or invoice number it concerns?";
+  if (priority === "low")
+    return "Nothing here needs urgent action on our side, but we've noted it. Is there anything else you'd like us to look at?";
+  if (category === "how-to")
+    return "We'll send you the steps. Which plan are you on, and where in the app are you trying to do this?";
+  if (category === "billing")
+    return "We'll sort this out with our billing team. Could you confirm the account or invoice number it concerns?";
   return "We're looking into it. Could you send the steps to reproduce it and a screenshot of what you see?";
 }
 
 /** The offline provider's reply to a ticket: to the requester, about their subject, with the next question. */
-export function ticketDraft(priority: TicketAnalysis["priority"], category: TicketAnalysis["category"], input: TicketInput): string {
+export function ticketDraft(
+  priority: TicketAnalysis["priority"],
+  category: TicketAnalysis["category"],
+  input: TicketInput,
+): string {
   return `${greeting(input.requesterName)}\n\nThanks for your message about "${quotedSubject(input.subject)}". ${nextStep(priority, category)}\n\nBest regards`;
 }

@@ -1,13 +1,24 @@
 import type { TicketAnalysis } from "../schemas.js";
 import type { TicketInput } from "../tasks/ticket-task.js";
+import { type LinearModel, probabilities } from "./linear-model.js";
+import { firstSentence, foldText, readable, signalNames, words } from "./signals.js";
 import { ticketDraft } from "./ticket-draft.js";
-import { probabilities, type LinearModel } from "./linear-model.js";
 import { ticketModel } from "./ticket-model.generated.js";
 import { ticketSignals } from "./ticket-signals.js";
-import { firstSentence, foldText, readable, signalNames, words } from "./signals.js";
 
 /** Words that only name a priority: shouting "URGENT" is tone, not harm (docs/ai.md). */
-const labelWords = new Set(["urgent", "urgente", "urgentissimo", "dringend", "asap", "critical", "high", "low", "normal", "priority"]);
+const labelWords = new Set([
+  "urgent",
+  "urgente",
+  "urgentissimo",
+  "dringend",
+  "asap",
+  "critical",
+  "high",
+  "low",
+  "normal",
+  "priority",
+]);
 
 /** The features the ticket model reads: the rubric's signals and the words of subject and description. */
 export function ticketFeatures(input: TicketInput): string[] {
@@ -16,7 +27,8 @@ export function ticketFeatures(input: TicketInput): string[] {
   // Harm that reaches everyone is what separates urgent from high: the pairs are features too.
   const has = (name: string): boolean => features.includes(`s:${name}`);
   if (has("everyone") && (has("outage") || has("broken"))) features.push("x:everyoneBroken");
-  if ((has("security") || has("dataLoss") || has("money")) && (has("everyone") || has("many"))) features.push("x:harmAtScale");
+  if ((has("security") || has("dataLoss") || has("money")) && (has("everyone") || has("many")))
+    features.push("x:harmAtScale");
   if (has("broken") && has("workaround")) features.push("x:brokenWithWorkaround");
   for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
   return features;
@@ -42,7 +54,12 @@ function allows(priority: string, signals: ReadonlySet<string>): boolean {
 /** The rubric's "business stopped": an outage, lost data or failing payments that reach everyone or many. */
 function stopped(signals: ReadonlySet<string>): boolean {
   const wide = signals.has("everyone") || signals.has("many");
-  return wide && (signals.has("outage") || signals.has("dataLoss") || signals.has("money")) && !signals.has("partial") && !signals.has("workaround");
+  return (
+    wide &&
+    (signals.has("outage") || signals.has("dataLoss") || signals.has("money")) &&
+    !signals.has("partial") &&
+    !signals.has("workaround")
+  );
 }
 
 const categories: Array<[string, TicketAnalysis["category"]]> = [
@@ -63,9 +80,13 @@ export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAn
   const priority = (
     (signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest")) || stopped(signals)
       ? "urgent"
-      : model.classes.filter((name) => allows(name, signals)).reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best))
+      : model.classes
+          .filter((name) => allows(name, signals))
+          .reduce((best, name) => (p[model.classes.indexOf(name)]! > p[model.classes.indexOf(best)]! ? name : best))
   ) as TicketAnalysis["priority"];
-  const category = signals.has("security") ? "account" : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");
+  const category = signals.has("security")
+    ? "account"
+    : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");
   const text = foldText(`${input.subject}\n${input.description ?? ""}`);
   const sentiment = /(!!|frustrat|angry|unacceptable|terrible|still not|fourth time|insostenible|exploding)/.test(text)
     ? "negative"

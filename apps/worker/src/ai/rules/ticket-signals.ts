@@ -94,7 +94,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(licen[cs]es?|add ([a-z]{1,20} )?(users?|agents?|seats?)|remove ([a-z]{1,20} )?(users?|agents?)|upgrade|downgrade|cancel|ajouter|refund|reembolso|remboursement|credit note)\b/,
     /請求書|領収書/,
   ],
-  intermittent: /\b(sometimes|a veces|now and then|occasionally|from time to time|once in a while|intermitt[a-z]{0,12}|\d-\d times|sporadic[a-z]{0,12}|parfois|manchmal|as vezes|a volte|randomly)\b/,
+  intermittent:
+    /\b(sometimes|a veces|now and then|occasionally|from time to time|once in a while|intermitt[a-z]{0,12}|\d-\d times|sporadic[a-z]{0,12}|parfois|manchmal|as vezes|a volte|randomly)\b/,
   // Low: no harm now.
   featureRequest: [
     /\b(feature request|would be (nice|great|lovely|cool|helpful|awesome)|it'?d be (nice|great|cool)|would love|we'?d love|nice to have|any plans|on the roadmap|roadmap|please add)\b/,

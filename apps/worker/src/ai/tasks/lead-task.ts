@@ -1,7 +1,7 @@
 import type { Lead } from "../../normalize/canonical.js";
+import { loadPrompt } from "../prompt-files.js";
 import { leadRules } from "../rules/lead-rules.js";
 import { leadAnalysisSchema } from "../schemas.js";
-import { loadPrompt } from "../prompt-files.js";
 import type { AiTask } from "../task.js";
 
 /** What the model sees of a lead: no email address, only its domain. */

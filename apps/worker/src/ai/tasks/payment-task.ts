@@ -1,7 +1,7 @@
 import type { Payment } from "../../normalize/canonical.js";
+import { loadPrompt } from "../prompt-files.js";
 import { paymentRules } from "../rules/payment-rules.js";
 import { paymentAnalysisSchema } from "../schemas.js";
-import { loadPrompt } from "../prompt-files.js";
 import type { AiTask } from "../task.js";
 
 export interface PaymentInput {

@@ -1,7 +1,7 @@
 import type { Ticket } from "../../normalize/canonical.js";
+import { loadPrompt } from "../prompt-files.js";
 import { ticketRules } from "../rules/ticket-rules.js";
 import { ticketAnalysisSchema } from "../schemas.js";
-import { loadPrompt } from "../prompt-files.js";
 import type { AiTask } from "../task.js";
 
 export interface TicketInput {

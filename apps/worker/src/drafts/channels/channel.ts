@@ -23,7 +23,10 @@ export interface DraftChannel {
   send(draft: OutgoingDraft, options: SendOptions): Promise<{ messageId: string; found?: boolean }>;
 }
 
-export function targetOf<K extends DraftTarget["kind"]>(draft: OutgoingDraft, kind: K): Extract<DraftTarget, { kind: K }> {
+export function targetOf<K extends DraftTarget["kind"]>(
+  draft: OutgoingDraft,
+  kind: K,
+): Extract<DraftTarget, { kind: K }> {
   if (draft.target.kind !== kind) throw new Error(`draft ${draft.id} is not for ${kind}`);
   return draft.target as Extract<DraftTarget, { kind: K }>;
 }

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { RetryableError, PermanentError } from "../../errors/index.js";
-import { targetOf, type DraftChannel, type OutgoingDraft } from "./channel.js";
+import { PermanentError, RetryableError } from "../../errors/index.js";
+import { type DraftChannel, type OutgoingDraft, targetOf } from "./channel.js";
 
 export interface EmailOptions {
   smtpUrl: string;
@@ -34,11 +34,20 @@ export class EmailChannel implements DraftChannel {
     const { email } = targetOf(draft, "email");
     const messageId = draftMessageId(draft.id, this.options.from);
     try {
-      await this.transport.sendMail({ from: this.options.from, to: email, subject: draft.subject, text: draft.body, messageId });
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: email,
+        subject: draft.subject,
+        text: draft.body,
+        messageId,
+      });
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
       // 5xx SMTP replies are permanent (a refused address); everything else may pass.
-      if (code !== undefined && code >= 500) throw new PermanentError("smtp_rejected", `SMTP refused the message: ${(error as Error).message}`, { cause: error });
+      if (code !== undefined && code >= 500)
+        throw new PermanentError("smtp_rejected", `SMTP refused the message: ${(error as Error).message}`, {
+          cause: error,
+        });
       throw new RetryableError("smtp_unavailable", `SMTP send failed: ${(error as Error).message}`, { cause: error });
     }
     return { messageId };

@@ -1,5 +1,5 @@
 import type { GitHubApi } from "../../connectors/github-api.js";
-import { LOOK_BACK_MS, targetOf, type DraftChannel, type OutgoingDraft, type SendOptions } from "./channel.js";
+import { type DraftChannel, LOOK_BACK_MS, type OutgoingDraft, type SendOptions, targetOf } from "./channel.js";
 
 /** A hidden HTML comment in the issue comment: GitHub's Markdown does not render it. */
 export function githubMarker(draftId: string): string {
@@ -14,7 +14,12 @@ export class GitHubReplyChannel implements DraftChannel {
     const { repo, number } = targetOf(draft, "github");
     const marker = githubMarker(draft.id);
     if (options.earlierAttemptSince) {
-      const found = await this.api.findComment(repo, number, marker, new Date(options.earlierAttemptSince.getTime() - LOOK_BACK_MS));
+      const found = await this.api.findComment(
+        repo,
+        number,
+        marker,
+        new Date(options.earlierAttemptSince.getTime() - LOOK_BACK_MS),
+      );
       if (found !== undefined) return { messageId: `github:${repo}#${number}:comment:${found}`, found: true };
     }
     const comment = await this.api.comment(repo, number, `${draft.body}\n\n${marker}`);

@@ -1,5 +1,5 @@
-import type { SlackApi, SlackAnswer } from "../../connectors/slack-api.js";
-import { LOOK_BACK_MS, targetOf, type DraftChannel, type OutgoingDraft, type SendOptions } from "./channel.js";
+import type { SlackAnswer, SlackApi } from "../../connectors/slack-api.js";
+import { type DraftChannel, LOOK_BACK_MS, type OutgoingDraft, type SendOptions, targetOf } from "./channel.js";
 
 /** The message metadata event type naming the draft a reply came from. */
 export const SLACK_DRAFT_EVENT = "aiops_draft_sent";
@@ -19,8 +19,16 @@ export class SlackReplyChannel implements DraftChannel {
     const { channel, threadTs } = targetOf(draft, "slack");
     if (options.earlierAttemptSince) {
       const oldest = ((options.earlierAttemptSince.getTime() - LOOK_BACK_MS) / 1000).toFixed(6);
-      const replies = await this.api.call<Replies>("conversations.replies", { channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200 });
-      const found = replies.messages?.find((m) => m.metadata?.event_type === SLACK_DRAFT_EVENT && m.metadata.event_payload?.draft_id === draft.id);
+      const replies = await this.api.call<Replies>("conversations.replies", {
+        channel,
+        ts: threadTs,
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+      });
+      const found = replies.messages?.find(
+        (m) => m.metadata?.event_type === SLACK_DRAFT_EVENT && m.metadata.event_payload?.draft_id === draft.id,
+      );
       if (found) return { messageId: `slack:${channel}:${found.ts}`, found: true };
     }
     const posted = await this.api.call<SlackAnswer & { ts?: string }>("chat.postMessage", {

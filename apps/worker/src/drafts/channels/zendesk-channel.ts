@@ -1,5 +1,5 @@
 import type { ZendeskApi } from "../../connectors/zendesk-api.js";
-import { targetOf, type DraftChannel, type OutgoingDraft, type SendOptions } from "./channel.js";
+import { type DraftChannel, type OutgoingDraft, type SendOptions, targetOf } from "./channel.js";
 
 /** The custom audit metadata key naming the draft a public comment came from. */
 export const ZENDESK_DRAFT_KEY = "aiops_draft";
