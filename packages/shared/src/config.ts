@@ -125,7 +125,7 @@ const hmacSecrets = (min: number = DEFAULT_SECRET_MIN_LENGTH) =>
 
 /**
  * Every variable the platform reads. Parsed once at start: a bad value stops the process
- * with a message that names the variable. Documented in the README's Configuration table.
+ * with a message that names the variable. Documented in docs/configuration.md.
  */
 export const configSchema = z
   .object({
@@ -267,7 +267,7 @@ export const configSchema = z
     /** Kinds of draft sent without review: `lead:hot,ticket:low,payment:*` (type:category, type:priority, type:status); empty: none. */
     AUTO_SEND: autoSend,
 
-    // Minimum lengths per provider: see secret-rules.ts and the README's Configuration table.
+    // Minimum lengths per provider: see secret-rules.ts and docs/configuration.md.
     STRIPE_WEBHOOK_SECRET: hmacSecrets(SECRET_MIN_LENGTH.STRIPE_WEBHOOK_SECRET),
     /** Standard Webhooks: optional `whsec_` + canonical base64 of at least 24 bytes. */
     LEAD_WEBHOOK_SECRET: checkedSecretList(standardWebhooksSecretProblem),

@@ -1,4 +1,4 @@
-// Each scenario's figures, printed and kept under bench/results/ for the README's table.
+// Each scenario's figures, printed and kept under bench/results/ for the table in docs/reliability.md.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Outcome } from "./verify.js";

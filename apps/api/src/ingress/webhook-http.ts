@@ -80,8 +80,8 @@ function write(res: ServerResponse, result: HttpResult, close = false): void {
 
 /**
  * The webhook route on node:http directly. It carries every delivery, so it skips the
- * framework's per-request work (measured at several times this route's own cost, see the
- * README's Performance section); everything else the API serves goes through Express.
+ * framework's per-request work (measured at several times this route's own cost, see
+  * docs/performance.md); everything else the API serves goes through Express.
  */
 export function webhookHttpHandler(options: WebhookHttpOptions) {
   const { sources, metrics, ingress, logger } = options;

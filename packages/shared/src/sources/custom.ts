@@ -23,7 +23,7 @@ export const schemes: Record<string, SignatureScheme> = {
 
 const dotPath = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "a dot-separated field path");
 
-/** One extra source in the sources file (see the README, "Adding a source"). */
+/** One extra source in the sources file (see docs/ingress.md, "Adding a source"). */
 export const customSourceSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes"),
   scheme: z.enum(Object.keys(schemes) as [string, ...string[]]),
