@@ -81,7 +81,7 @@ function write(res: ServerResponse, result: HttpResult, close = false): void {
 /**
  * The webhook route on node:http directly. It carries every delivery, so it skips the
  * framework's per-request work (measured at several times this route's own cost, see
-  * docs/performance.md); everything else the API serves goes through Express.
+ * docs/performance.md); everything else the API serves goes through Express.
  */
 export function webhookHttpHandler(options: WebhookHttpOptions) {
   const { sources, metrics, ingress, logger } = options;
