@@ -14,7 +14,7 @@ import {
 } from "@aiops/shared";
 import { Queue } from "bullmq";
 import type { Express } from "express";
-import { adminRouter } from "./admin/admin-router.js";
+import { adminSite } from "./admin/admin-site.js";
 import { adminAuth } from "./admin/auth.js";
 import { AuthFailureLimiter } from "./admin/auth-limiter.js";
 import { DraftDesk } from "./admin/draft-desk.js";
@@ -96,7 +96,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
       metricsRouter(metrics.registry, [auth]),
       metaHandshakeRouter(config.META_VERIFY_TOKEN),
       slackInteractionsRouter({ config, drafts, logger: logger.child({ component: "slack-interactions" }) }),
-      adminRouter({
+      adminSite({
         config,
         db,
         queue,

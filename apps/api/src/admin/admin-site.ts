@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { Config, DraftJob, EventJob, Logger, PrismaClient } from "@aiops/shared";
 import type { Queue } from "bullmq";
 import express, { type RequestHandler, type Router } from "express";
-import { adminRoutes } from "./admin-routes.js";
+import { adminApiRoutes } from "./api-routes.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.js";
 import type { DraftDesk } from "./draft-desk.js";
 import { ErasureService } from "./erasure.js";
@@ -10,10 +10,10 @@ import { EventReader } from "./event-reader.js";
 import { InboxReader } from "./inbox-reader.js";
 import { LabelDesk } from "./label-desk.js";
 import { Replayer } from "./replayer.js";
-import { routerFor } from "./routes.js";
+import { routerFor } from "./route-table.js";
 import { adminSecurityHeaders } from "./security-headers.js";
 
-/** The events page: static files, the same from src/ and from dist/. */
+/** The admin pages (events, inbox): static files, the same from src/ and from dist/. */
 const PAGE_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
 // The page renders provider payloads: nothing but its own script may run.
@@ -34,8 +34,8 @@ export interface AdminDeps {
   auth: RequestHandler;
 }
 
-/** Everything under /admin: the JSON API, the events page and Bull Board, all behind the token. */
-export function adminRouter(deps: AdminDeps): Router {
+/** The whole /admin site: the JSON API, the events and inbox pages and Bull Board, all behind the token. */
+export function adminSite(deps: AdminDeps): Router {
   const router = express.Router();
   const reader = new EventReader(deps);
   const replayer = new Replayer({ ...deps, logger: deps.logger.child({ component: "replay" }) });
@@ -46,7 +46,7 @@ export function adminRouter(deps: AdminDeps): Router {
     "/admin",
     express.json({ limit: "16kb" }),
     routerFor(
-      adminRoutes({
+      adminApiRoutes({
         reader,
         replayer,
         drafts: deps.drafts,

@@ -8,7 +8,7 @@ import { listQuerySchema } from "./event-reader.js";
 import { type InboxReader, inboxQuerySchema } from "./inbox-reader.js";
 import type { LabelDesk } from "./label-desk.js";
 import type { Replayer } from "./replayer.js";
-import type { Route } from "./routes.js";
+import type { Route } from "./route-table.js";
 
 const bulkReplaySchema = z.strictObject({
   status: z.literal("failed", "only failed events can be replayed in bulk"),
@@ -21,8 +21,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   throw new AppError("invalid_request", `invalid ${what}`, validationDetails(result.error));
 }
 
-/** The contract's admin routes, mounted under /admin behind the token. */
-export function adminRoutes(deps: {
+/** The admin JSON API as a route table (the contract's routes and the inbox's), mounted under /admin behind the token. */
+export function adminApiRoutes(deps: {
   reader: EventReader;
   replayer: Replayer;
   drafts: DraftDesk;
