@@ -49,6 +49,9 @@ async function deliver(sourceName: string, edit: (body: Record<string, any>) => 
 const tag = process.env.UPDATE_SCREENSHOT ? "" : `.${run}`;
 const priya = `priya.raman${tag}@kestrel-logistics.example`;
 const tom = `tom.becker${tag}@brightdesk.example`;
+// Failed leads have no draft; they are this suite's rows alone, removed afterwards.
+const unscored = `inbox-unscored-${run}`;
+const rosaLead = { name: "Rosa Jiménez", n: 999 };
 const mails = (to: string) => smtp.mails.filter((mail) => mail.to.some((address) => address.toLowerCase() === to));
 
 beforeAll(async () => {
@@ -90,6 +93,28 @@ beforeAll(async () => {
       "Since 09:00 every checkout on our store returns an error. We are losing orders. Please help ASAP!";
   });
 
+  // Leads whose processing failed, so the Leads tab holds more than one page: the newest first,
+  // below every lead the AI scored, and one more (Rosa's) older than all of them.
+  const names = ["Noah Fischer", "Aisha Khan", "Liam O'Brien", "Mei Lin", "Jonas Berg", "Sofia Rossi"];
+  await db.webhookEvent.createMany({
+    data: [...names.flatMap((name, i) => Array.from({ length: 9 }, (_, j) => ({ name, n: i * 9 + j }))), rosaLead].map(
+      ({ name, n }) => ({
+        id: `evt_${unscored}_${n}`,
+        source: unscored,
+        providerEventId: String(n),
+        type: "lead" as const,
+        status: "failed" as const,
+        lastError: "the CRM did not answer",
+        receivedAt: new Date(Date.now() - (n === rosaLead.n ? 3 : 1) * 3600_000 - n * 1000),
+        payload: {
+          name,
+          email: `${name.split(" ")[0]!.toLowerCase()}${tag}.${n}@example.org`,
+          message: "Hello, could someone call me about your plans for small teams?",
+        },
+      }),
+    ),
+  });
+
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   const context = await browser.newContext({
     httpCredentials: { username: "maria", password: TEST_ADMIN_TOKEN },
@@ -98,6 +123,7 @@ beforeAll(async () => {
   page = await context.newPage();
 });
 afterAll(async () => {
+  await db?.webhookEvent.deleteMany({ where: { source: unscored } });
   await browser?.close();
   await worker?.close();
   await api?.close();
@@ -206,13 +232,62 @@ describe("the operations inbox in headless Chromium", () => {
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    // The live accuracy: the correction disagrees with the AI's priority, for this task and model.
+    await page.click('#tabs button[data-tab="accuracy"]');
+    const row = page.locator("table.accuracy tbody tr", { hasText: "ticket" }).filter({ hasText: "offline-rules" });
+    await expect.poll(() => row.count()).toBeGreaterThanOrEqual(1);
+    expect(await row.first().locator("td").allTextContents()).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      "ticket",
+      "offline-rules",
+      expect.stringMatching(/^rules-v\d+$/),
+      expect.stringMatching(/^\d+$/),
+      expect.stringMatching(/^\d+$/),
+      expect.stringMatching(/^\d+%$/),
+    ]);
+
     const contact = await db.contact.findUniqueOrThrow({ where: { email: priya } });
     await page.click('#tabs button[data-tab="sent"]');
-    await page.goto(`${url}/admin/inbox#contact/${contact.id}`);
+    // Opened from the item's link; focus moves to the contact, and comes back to the item on Close.
+    await page.locator(`a[data-contact="${contact.id}"]`).first().click();
     await expect.poll(() => page.locator("#contact .timeline li").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate<boolean>("document.activeElement?.closest('#contact') !== null")).toBe(true);
     const timeline = (await page.locator("#contact").textContent()) ?? "";
     expect(timeline).toContain("Kestrel Logistics");
     expect(timeline).toContain("draft_sent");
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: "docs/inbox-contact.png" });
+    await page.locator("#contact a", { hasText: "Close" }).click();
+    await expect.poll(() => page.locator("#contact").isHidden()).toBe(true);
+    expect(await page.evaluate<boolean>("document.activeElement?.classList.contains('item')")).toBe(true);
+  });
+
+  it("pages the Leads tab with a keyboard-reachable Load more, down to a lead without a draft", async () => {
+    await page.click('#tabs button[data-tab="leads"]');
+    const items = page.locator("article.item");
+    const rosa = page.locator(`article[data-event="evt_${unscored}_${rosaLead.n}"]`);
+    await expect.poll(() => items.count()).toBe(50);
+    expect(await rosa.count()).toBe(0);
+    while ((await rosa.count()) === 0) {
+      const shown = await items.count();
+      // Tab from the last item's last control reaches the button.
+      await items.last().locator("button").last().focus();
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate<string>("document.activeElement?.id")).toBe("more");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => items.count()).toBeGreaterThan(shown);
+      // Focus lands on the first item of the new page.
+      expect(
+        await page.evaluate<number>("[...document.querySelectorAll('article.item')].indexOf(document.activeElement)"),
+      ).toBe(shown);
+    }
+    expect(await rosa.textContent()).toContain("Processing failed, so no reply was drafted.");
+    expect(await rosa.locator("textarea").count()).toBe(0);
+    expect(await rosa.locator("a", { hasText: "See the event" }).getAttribute("href")).toBe(
+      `/admin/#evt_${unscored}_${rosaLead.n}`,
+    );
+    // Approving a lead without a draft says so and sends nothing.
+    await rosa.click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("a");
+    await expect.poll(() => page.locator("#status").textContent()).toBe("No draft to send.");
   });
 });

@@ -5,7 +5,8 @@ import { approveBodySchema, type DraftDesk, draftListQuerySchema, rejectBodySche
 import type { ErasureService } from "./erasure.js";
 import type { EventReader } from "./event-reader.js";
 import { listQuerySchema } from "./event-reader.js";
-import { type InboxReader, inboxQuerySchema } from "./inbox-reader.js";
+import { inboxQuerySchema } from "./inbox-pages.js";
+import type { InboxReader } from "./inbox-reader.js";
 import type { LabelDesk } from "./label-desk.js";
 import type { Replayer } from "./replayer.js";
 import type { Route } from "./route-table.js";
@@ -37,7 +38,7 @@ export function adminApiRoutes(deps: {
       path: "/inbox/items",
       handle: async ({ query }) => ({
         status: 200,
-        body: await inbox.list(parse(inboxQuerySchema, query, "query").tab),
+        body: await inbox.list(parse(inboxQuerySchema, query, "query")),
       }),
     },
     {

@@ -1,16 +1,20 @@
-import { AppError, type Config, channelConfigured, type Draft, type Prisma, type PrismaClient } from "@aiops/shared";
+import { AppError, type Config, channelConfigured, type PrismaClient } from "@aiops/shared";
 import { z } from "zod";
 import { type DraftView, draftView } from "./draft-desk.js";
+import { type InboxQuery, type InboxRow, readTabPage } from "./inbox-pages.js";
 
-export const inboxTabs = ["leads", "tickets", "payments", "sent", "rejected"] as const;
-export const inboxQuerySchema = z.object({ tab: z.enum(inboxTabs).default("leads") });
-
-const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-const LIMIT = 100;
-
-/** One item of the operations inbox: a draft, who it is for, what they wrote and what the AI made of it. */
+/**
+ * One item of the operations inbox: an event, who it came from, what they wrote, what the AI
+ * made of it and the draft in reply (a lead may have none: the AI failed or has not answered yet).
+ */
 export interface InboxItem {
-  draft: DraftView;
+  eventId: string;
+  type: string;
+  /** The event's processing status: `completed`, `failed`, … */
+  status: string;
+  /** When it entered its tab (the draft's creation, its decision, or the lead's arrival). */
+  arrivedAt: string;
+  draft: DraftView | null;
   channelConfigured: boolean;
   who: { name: string | null; email: string | null; contactId: string | null };
   wrote: string;
@@ -23,7 +27,7 @@ export interface InboxItem {
     costUsd: number | null;
   };
   label: { category: string | null; priority: string | null; draft: string | null } | null;
-  receivedAt: string | null;
+  receivedAt: string;
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value : null);
@@ -65,41 +69,35 @@ function emailFrom(payload: unknown): string | null {
 export class InboxReader {
   constructor(private readonly deps: { db: PrismaClient; config: Config }) {}
 
-  async list(tab: (typeof inboxTabs)[number]): Promise<{ tab: string; items: InboxItem[] }> {
-    const { db } = this.deps;
-    const where: Prisma.DraftWhereInput =
-      tab === "sent"
-        ? { status: { in: ["approved", "sent"] } }
-        : tab === "rejected"
-          ? { status: { in: ["rejected", "failed"] } }
-          : { status: "pending", type: tab === "leads" ? "lead" : tab === "tickets" ? "ticket" : "payment" };
-    const drafts = await db.draft.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: LIMIT });
-    const items = await this.items(drafts);
-    if (tab === "leads") items.sort((a, b) => (b.ai.urgency ?? -1) - (a.ai.urgency ?? -1));
-    // By priority, then the longest waiting first (within the newest LIMIT).
-    if (tab === "tickets")
-      items.sort(
-        (a, b) =>
-          (PRIORITY_RANK[a.ai.verdict ?? ""] ?? 9) - (PRIORITY_RANK[b.ai.verdict ?? ""] ?? 9) ||
-          a.draft.createdAt.localeCompare(b.draft.createdAt),
-      );
-    return { tab, items };
+  async list(query: InboxQuery): Promise<{ tab: string; items: InboxItem[]; nextCursor: string | null; asOf: string }> {
+    const asOf = new Date();
+    const { rows, nextCursor } = await readTabPage(this.deps.db, query, asOf);
+    return { tab: query.tab, items: await this.items(rows), nextCursor, asOf: asOf.toISOString() };
   }
 
-  private async items(drafts: Draft[]): Promise<InboxItem[]> {
+  private async items(rows: InboxRow[]): Promise<InboxItem[]> {
     const { db, config } = this.deps;
-    const eventIds = drafts.map((draft) => draft.eventId);
-    const events = await db.webhookEvent.findMany({
-      where: { id: { in: eventIds } },
-      select: { id: true, payload: true, receivedAt: true },
-    });
+    const eventIds = rows.map((row) => row.eventId);
+    const draftIds = rows.flatMap((row) => row.draftId ?? []);
+    const [events, drafts] = await Promise.all([
+      db.webhookEvent.findMany({
+        where: { id: { in: eventIds } },
+        select: { id: true, type: true, status: true, payload: true, receivedAt: true },
+      }),
+      db.draft.findMany({ where: { id: { in: draftIds } } }),
+    ]);
     const eventOf = new Map(events.map((event) => [event.id, event]));
+    const draftOf = new Map(drafts.map((draft) => [draft.id, draft]));
     // A draft's recipient is an address for email, a description ("Zendesk ticket #1") otherwise.
-    const emailOf = (draft: Draft) =>
-      (draft.channel === "email" && draft.recipient
-        ? draft.recipient
-        : emailFrom(eventOf.get(draft.eventId)?.payload)
-      )?.toLowerCase() ?? null;
+    const emailOf = (row: InboxRow) => {
+      const draft = row.draftId ? draftOf.get(row.draftId) : undefined;
+      return (
+        (draft?.channel === "email" && draft.recipient
+          ? draft.recipient
+          : emailFrom(eventOf.get(row.eventId)?.payload)
+        )?.toLowerCase() ?? null
+      );
+    };
     const [steps, labels, contacts] = await Promise.all([
       db.stepResult.findMany({
         where: { eventId: { in: eventIds }, name: { in: ["ai.lead", "ai.ticket", "ai.payment"] } },
@@ -109,16 +107,18 @@ export class InboxReader {
         orderBy: [{ eventId: "asc" }, { id: "desc" }],
         distinct: ["eventId"],
       }),
-      db.contact.findMany({ where: { email: { in: drafts.flatMap((draft) => emailOf(draft) ?? []) } } }),
+      db.contact.findMany({ where: { email: { in: rows.flatMap((row) => emailOf(row) ?? []) } } }),
     ]);
     const stepOf = new Map(steps.map((step) => [step.eventId, step]));
     const labelOf = new Map(labels.map((label) => [label.eventId, label]));
     const contactOf = new Map(contacts.map((contact) => [contact.email, contact]));
-    return drafts.map((draft) => {
-      const event = eventOf.get(draft.eventId);
-      const step = stepOf.get(draft.eventId);
+    return rows.flatMap((row) => {
+      const event = eventOf.get(row.eventId);
+      if (!event) return []; // Removed (retention, erasure) between the two reads.
+      const draft = row.draftId ? draftOf.get(row.draftId) : undefined;
+      const step = stepOf.get(row.eventId);
       const output = obj(step?.output);
-      const email = emailOf(draft);
+      const email = emailOf(row);
       const contact = email ? contactOf.get(email) : undefined;
       const reasons = Array.isArray(output.reasons)
         ? output.reasons.filter((reason): reason is string => typeof reason === "string")
@@ -127,15 +127,19 @@ export class InboxReader {
             output.category && `category: ${String(output.category)}`,
             output.sentiment && `sentiment: ${String(output.sentiment)}`,
           ].filter((reason): reason is string => typeof reason === "string" && reason !== "");
-      const label = labelOf.get(draft.eventId);
+      const label = labelOf.get(row.eventId);
       return {
-        draft: draftView(draft),
-        channelConfigured: channelConfigured(config, draft.channel),
-        who: { name: contact?.name ?? nameFrom(event?.payload), email, contactId: contact?.id ?? null },
-        wrote: wroteFrom(event?.payload),
+        eventId: event.id,
+        type: event.type,
+        status: event.status,
+        arrivedAt: row.arrivedAt.toISOString(),
+        draft: draft ? draftView(draft) : null,
+        channelConfigured: draft ? channelConfigured(config, draft.channel) : false,
+        who: { name: contact?.name ?? nameFrom(event.payload), email, contactId: contact?.id ?? null },
+        wrote: wroteFrom(event.payload),
         ai: {
           verdict:
-            text(output.category) && draft.type === "lead"
+            text(output.category) && event.type === "lead"
               ? String(output.category)
               : (text(output.priority) ?? text(output.risk)),
           urgency: typeof output.urgency === "number" ? output.urgency : null,
@@ -145,7 +149,7 @@ export class InboxReader {
           costUsd: step?.costUsd === null || step?.costUsd === undefined ? null : Number(step.costUsd),
         },
         label: label ? { category: label.category, priority: label.priority, draft: label.draft } : null,
-        receivedAt: event?.receivedAt.toISOString() ?? null,
+        receivedAt: event.receivedAt.toISOString(),
       };
     });
   }
