@@ -34,7 +34,7 @@ function labelForm(item) {
       ? el(
           "span",
           { class: "meta" },
-          `labelled: ${item.label[field] ?? "–"}${item.label.draft ? `, draft ${item.label.draft.replace("_", " ")}` : ""}`,
+          `labelled: ${[item.label[field], item.label.draft && `draft ${item.label.draft.replace("_", " ")}`].filter(Boolean).join(", ")}`,
         )
       : null,
   );
