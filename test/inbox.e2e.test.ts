@@ -189,6 +189,10 @@ describe("the operations inbox in headless Chromium", () => {
     await expect
       .poll(() => page.locator("#fresh").textContent(), { timeout: 10_000 })
       .toMatch(/^[1-9]\d* new items?: show$/);
+    // Showing them loads them and takes the announcement away.
+    await page.locator("#fresh").click();
+    await expect.poll(() => page.locator("article.item", { hasText: `amira.haddad${tag}@` }).count()).toBe(1);
+    expect(await page.locator("#fresh").count()).toBe(0);
     const index = await page
       .locator("article.item")
       .evaluateAll((nodes, id) => nodes.findIndex((n) => n.getAttribute("data-draft") === id), draft.id);
@@ -285,6 +289,9 @@ describe("the operations inbox in headless Chromium", () => {
     expect(await rosa.locator("a", { hasText: "See the event" }).getAttribute("href")).toBe(
       `/admin/#evt_${unscored}_${rosaLead.n}`,
     );
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Approving a lead without a draft says so and sends nothing.
     await rosa.click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("a");
