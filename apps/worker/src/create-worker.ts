@@ -21,6 +21,7 @@ import { RateLimiter } from "./ai/rate-limiter.js";
 import { RulesProvider } from "./ai/rules-provider.js";
 import type { Connector } from "./connectors/connector.js";
 import { request } from "./connectors/http-client.js";
+import { MetaGraph } from "./connectors/meta-graph.js";
 import { enabledConnectors, writeBackApis } from "./connectors/registry.js";
 import { Crm } from "./crm/crm.js";
 import type { DraftChannel } from "./drafts/channels/channel.js";
@@ -34,7 +35,6 @@ import { EventProcessor } from "./events/event-processor.js";
 import { FleetWorker } from "./fleet-worker.js";
 import { WorkerMetrics } from "./metrics.js";
 import { MetricsServer } from "./metrics-server.js";
-import { MetaGraph } from "./normalize/meta-graph.js";
 
 export interface WorkerOptions {
   logger: Logger;

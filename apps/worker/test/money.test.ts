@@ -1,6 +1,7 @@
 // A failed 1000 JPY payment, through the pipeline: every place that shows the amount (the
 // CRM's activity, the drafted message, Slack, HubSpot) uses the currency's own minor unit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { paymentRules } from "../src/ai/rules/payment-rules.js";
 import { FakeHubSpotServer, FakeSlackWebhook } from "../src/testing/index.js";
 import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 
@@ -49,5 +50,12 @@ describe("amounts shown to people", () => {
     );
     const note = hubspot.notes.find((candidate) => candidate.properties.hs_note_body?.includes(event.id));
     expect(note?.properties.hs_note_body).toContain(`<b>Payment failed</b>: ${text} (payment_intent.payment_failed)`);
+  });
+});
+
+describe("the offline rules' message to a customer", () => {
+  it("reads 1000 JPY as 1,000 JPY, not 10.00 JPY", () => {
+    const message = paymentRules({ kind: "k", status: "failed", amount: 1000, currency: "jpy" }).customerMessage;
+    expect(message).toContain("payment of 1,000 JPY did not go through");
   });
 });

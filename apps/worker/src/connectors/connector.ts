@@ -1,6 +1,6 @@
 import type { EventJob } from "@aiops/shared";
+import type { Lead, Payment, Ticket } from "@aiops/shared/canonical";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
-import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 
 /** The event's drafted reply, when it has one: its id and status when the CRM step stored it. */
 export interface DraftRef {

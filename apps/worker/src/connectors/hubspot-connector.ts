@@ -1,6 +1,6 @@
 import type { EventJob } from "@aiops/shared";
+import { formatMoney } from "@aiops/shared/canonical";
 import { PermanentError } from "../errors/index.js";
-import { formatMoney } from "../normalize/money.js";
 import { type Connector, type Outcome, outcomeEmail } from "./connector.js";
 import { json, type RequestLimits, request } from "./http-client.js";
 

@@ -1,5 +1,5 @@
 import type { EventJob } from "@aiops/shared";
-import { formatMoney } from "../normalize/money.js";
+import { formatMoney } from "@aiops/shared/canonical";
 import type { Connector, Outcome } from "./connector.js";
 import { type RequestLimits, request } from "./http-client.js";
 

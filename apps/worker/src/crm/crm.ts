@@ -1,6 +1,5 @@
+import { formatMoney, type Lead, type Payment, type Ticket } from "@aiops/shared/canonical";
 import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
-import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
-import { formatMoney } from "../normalize/money.js";
 import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 export interface EventRef {

@@ -1,3 +1,4 @@
+import { paymentStatuses } from "@aiops/shared/canonical";
 import { z } from "zod";
 import { loadPrompt, promptVersions } from "../ai/prompt-files.js";
 import type { AiAnswer, AiProvider } from "../ai/provider.js";
@@ -5,7 +6,6 @@ import type { AiTask } from "../ai/task.js";
 import { leadTask } from "../ai/tasks/lead-task.js";
 import { paymentTask } from "../ai/tasks/payment-task.js";
 import { ticketTask } from "../ai/tasks/ticket-task.js";
-import { paymentStatuses } from "../normalize/canonical.js";
 
 export const evalTaskNames = ["lead", "ticket", "payment"] as const;
 export type EvalTaskName = (typeof evalTaskNames)[number];

@@ -5,8 +5,7 @@ import { eventJobSchema, type PrismaClient } from "@aiops/shared";
 import { PiiMap, redactText } from "../ai/pii.js";
 import { leadInput } from "../ai/tasks/lead-task.js";
 import { ticketInput } from "../ai/tasks/ticket-task.js";
-import { normalizeLead } from "../normalize/lead.js";
-import { normalizeTicket } from "../normalize/ticket.js";
+import { normalizeLead, normalizeTicket } from "../normalize/normalize.js";
 import { type EvalTaskName, evalTask } from "./eval-tasks.js";
 
 /** What replaces a person's name in exported text. */

@@ -1,9 +1,7 @@
 import type { EventJob } from "@aiops/shared";
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../errors/index.js";
-import { metaLeadToRead, normalizeLead } from "./lead.js";
-import { normalizePayment } from "./payment.js";
-import { normalizeTicket } from "./ticket.js";
+import { leadToRead, normalizeLead, normalizePayment, normalizeTicket } from "./normalize.js";
 
 const event = (source: string, payload: unknown, providerType: string | null = null): EventJob => ({
   id: "evt_test",
@@ -119,9 +117,9 @@ describe("lead and ticket normalisation", () => {
         ],
       });
     const answers = [{ name: "email", values: ["read@example.com"] }];
-    expect(metaLeadToRead(webhook({}))).toBe("9");
-    expect(metaLeadToRead(webhook({ field_data: answers }))).toBeUndefined();
-    expect(metaLeadToRead(event("new-lead", { leadgen_id: "9" }))).toBeUndefined();
+    expect(leadToRead(webhook({}))).toBe("9");
+    expect(leadToRead(webhook({ field_data: answers }))).toBeUndefined();
+    expect(leadToRead(event("new-lead", { leadgen_id: "9" }))).toBeUndefined();
     expect(normalizeLead(webhook({}), { id: "9", field_data: answers })).toMatchObject({
       email: "read@example.com",
       attributes: { leadgenId: "9", formId: "f1" },

@@ -1,9 +1,9 @@
+import { metaLeadSchema } from "@aiops/shared";
 import { z } from "zod";
 import { leadAnalysisSchema } from "../ai/schemas.js";
 import { leadInput, leadTask } from "../ai/tasks/lead-task.js";
 import { leadDraft, withDraft } from "../drafts/draft-record.js";
-import { metaLeadToRead, normalizeLead } from "../normalize/lead.js";
-import { metaLeadSchema } from "../normalize/meta-graph.js";
+import { leadToRead, normalizeLead } from "../normalize/normalize.js";
 import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const contactRef = z.object({ contactId: z.string() }).extend(draftRefSchema.shape);
@@ -15,7 +15,8 @@ const contactRef = z.object({ contactId: z.string() }).extend(draftRefSchema.sha
 export const leadPipeline: Pipeline = {
   async run(context) {
     const { event, steps, ai, crm, meta } = context;
-    const leadgenId = metaLeadToRead(event);
+    // Only Meta names a lead without its answers; its Graph API is the one lead reader wired.
+    const leadgenId = leadToRead(event);
     // A read that changes nothing anywhere: after a crash it is simply read again.
     const read = leadgenId
       ? await steps.run("meta.lead", metaLeadSchema, async () => ({

@@ -1,9 +1,9 @@
+import { needsAttention, type Payment } from "@aiops/shared/canonical";
 import { z } from "zod";
 import { paymentAnalysisSchema } from "../ai/schemas.js";
 import { paymentInput, paymentTask } from "../ai/tasks/payment-task.js";
 import { paymentDraft, withDraft } from "../drafts/draft-record.js";
-import { needsAttention, type Payment } from "../normalize/canonical.js";
-import { normalizePayment } from "../normalize/payment.js";
+import { normalizePayment } from "../normalize/normalize.js";
 import {
   crmIsLast,
   dispatchDraft,

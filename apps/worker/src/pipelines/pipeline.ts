@@ -3,11 +3,11 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector, Outcome } from "../connectors/connector.js";
+import type { MetaGraph } from "../connectors/meta-graph.js";
 import type { Crm } from "../crm/crm.js";
 import type { DraftDispatch } from "../drafts/draft-dispatch.js";
 import { draftRefSchema, type NewDraft } from "../drafts/draft-record.js";
 import { PermanentError } from "../errors/index.js";
-import type { MetaGraph } from "../normalize/meta-graph.js";
 import type { StepRunner } from "../steps/step-runner.js";
 
 export interface PipelineContext {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ticketAnalysisSchema } from "../ai/schemas.js";
 import { ticketInput, ticketTask } from "../ai/tasks/ticket-task.js";
 import { ticketDraft, withDraft } from "../drafts/draft-record.js";
-import { normalizeTicket } from "../normalize/ticket.js";
+import { normalizeTicket } from "../normalize/normalize.js";
 import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const ticketRef = z.object({ ticketId: z.string(), contactId: z.string().optional() }).extend(draftRefSchema.shape);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { MetaLead } from "../normalize/meta-graph.js";
+import type { MetaLead } from "@aiops/shared";
 import { type FakeRequest, FakeService, sendJson } from "./http-fake.js";
 
 /** A Graph API error as Meta sends it: `{ error: { message, type, code } }`. */

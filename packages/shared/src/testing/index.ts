@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { type Config, parseConfig } from "../config.js";
-import { builtInSources } from "../sources/registry.js";
-import { signedRequest } from "../sources/sign.js";
+import { builtInSources } from "../providers/registry.js";
+import { signedRequest } from "../providers/sign.js";
 
 /**
  * Secrets shaped like the providers' own, long enough for the minimums the configuration

@@ -1,4 +1,4 @@
-import { formatMoney, minorUnitDigits } from "../../normalize/money.js";
+import { formatMoney, minorUnitDigits } from "@aiops/shared/canonical";
 import type { PaymentAnalysis } from "../schemas.js";
 import type { PaymentInput } from "../tasks/payment-task.js";
 import { quote, readable } from "./signals.js";

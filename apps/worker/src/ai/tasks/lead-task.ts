@@ -1,4 +1,4 @@
-import type { Lead } from "../../normalize/canonical.js";
+import type { Lead } from "@aiops/shared/canonical";
 import { loadPrompt } from "../prompt-files.js";
 import { leadRules } from "../rules/lead-rules.js";
 import { leadAnalysisSchema } from "../schemas.js";

@@ -1,4 +1,4 @@
-import type { Payment } from "../../normalize/canonical.js";
+import type { Payment } from "@aiops/shared/canonical";
 import { loadPrompt } from "../prompt-files.js";
 import { paymentRules } from "../rules/payment-rules.js";
 import { paymentAnalysisSchema } from "../schemas.js";

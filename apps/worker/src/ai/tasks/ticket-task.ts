@@ -1,4 +1,4 @@
-import type { Ticket } from "../../normalize/canonical.js";
+import type { Ticket } from "@aiops/shared/canonical";
 import { loadPrompt } from "../prompt-files.js";
 import { ticketRules } from "../rules/ticket-rules.js";
 import { ticketAnalysisSchema } from "../schemas.js";

@@ -6,25 +6,48 @@ import {
   secretListProblem,
   standardWebhooksSecretProblem,
 } from "../secret-rules.js";
-import { loadSourcesFile } from "./custom.js";
-import { githubSource } from "./github.js";
-import { metaSource } from "./meta.js";
-import { shopifySource } from "./shopify.js";
-import { slackSource } from "./slack.js";
-import { leadSource } from "./standard-webhooks.js";
-import { stripeSource } from "./stripe.js";
-import type { SourceDefinition } from "./types.js";
-import { zendeskSource } from "./zendesk.js";
+import { customNormalizers } from "./custom/normalize.js";
+import { loadSourcesFile } from "./custom/provider.js";
+import { githubSource } from "./github/provider.js";
+import { metaSource } from "./meta/provider.js";
+import { shopifySource } from "./shopify/provider.js";
+import { slackSource } from "./slack/provider.js";
+import { leadSource } from "./standard-webhooks/provider.js";
+import { stripeSource } from "./stripe/provider.js";
+import type { Normalizers, SourceDefinition } from "./types.js";
+import { zendeskSource } from "./zendesk/provider.js";
 
-export const builtInSources: readonly SourceDefinition[] = [
-  stripeSource,
-  leadSource,
-  zendeskSource,
-  slackSource,
-  githubSource,
-  shopifySource,
-  metaSource,
-];
+/**
+ * Every built-in provider, by the name of its folder. Each answers on `POST /webhook/<its
+ * source name>` (Stripe's on `/webhook/payment`). Adding a provider: its folder, and one line here.
+ */
+export const builtInProviders = {
+  stripe: stripeSource,
+  "standard-webhooks": leadSource,
+  zendesk: zendeskSource,
+  slack: slackSource,
+  github: githubSource,
+  shopify: shopifySource,
+  meta: metaSource,
+} as const satisfies Record<string, SourceDefinition>;
+
+export const builtInSources: readonly SourceDefinition[] = Object.values(builtInProviders);
+
+/** A reader for every kind of canonical record, and Meta's `leadToRead` where it applies. */
+export type SourceNormalizers = Required<Pick<Normalizers, "lead" | "ticket" | "payment">> & Normalizers;
+
+const normalizersBySource = new Map<string, SourceNormalizers>(
+  builtInSources.map((source) => [source.name, { ...customNormalizers, ...source.normalize }]),
+);
+
+/**
+ * How events of the source named `sourceName` become canonical records. A source from the
+ * sources file, or a kind a built-in provider does not emit, is read by the field names the
+ * README documents for custom sources.
+ */
+export function normalizersFor(sourceName: string): SourceNormalizers {
+  return normalizersBySource.get(sourceName) ?? customNormalizers;
+}
 
 export interface ConfiguredSource {
   definition: SourceDefinition;

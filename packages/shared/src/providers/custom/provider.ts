@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { eventTypeSchema } from "../queue.js";
-import { hubSignatureScheme } from "./hub-signature.js";
-import { shopifyScheme } from "./shopify.js";
-import { slackScheme } from "./slack.js";
-import { standardWebhooksScheme } from "./standard-webhooks.js";
-import { stripeScheme } from "./stripe.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
-import { zendeskScheme } from "./zendesk.js";
+import { bodyDigest } from "../../event-id.js";
+import { eventTypeSchema } from "../../queue.js";
+import { hubSignatureScheme } from "../hub-signature.js";
+import { shopifyScheme } from "../shopify/provider.js";
+import { slackScheme } from "../slack/provider.js";
+import { standardWebhooksScheme } from "../standard-webhooks/provider.js";
+import { stripeScheme } from "../stripe/provider.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { zendeskScheme } from "../zendesk/provider.js";
+import { customNormalizers } from "./normalize.js";
 
 export const schemes: Record<string, SignatureScheme> = {
   stripe: stripeScheme,
@@ -89,6 +90,7 @@ export function customSource(spec: CustomSourceConfig): SourceDefinition {
         providerType: name,
       };
     },
+    normalize: customNormalizers,
     sample: (seq) => ({
       body: { id: `sample-${Date.now()}-${seq}`, email: `person${seq}@example.com`, name: `Person ${seq}` },
     }),

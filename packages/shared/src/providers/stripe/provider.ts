@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { anyMatches, fromHex, hmacSha256, timestampProblem } from "./crypto.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
+import { bodyDigest } from "../../event-id.js";
+import { anyMatches, fromHex, hmacSha256, timestampProblem } from "../crypto.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { stripePayment } from "./normalize.js";
 
 /** Stripe: `Stripe-Signature: t=<unix>,v1=<hex hmac of "t.body">[,v1=…]`. */
 export const stripeScheme: SignatureScheme = {
@@ -55,6 +56,7 @@ export const stripeSource: SourceDefinition = {
     const type = (body as z.infer<typeof stripeEvent>).type;
     return { type: stripePaymentEvents.has(type) ? "payment" : "ignored", providerType: type };
   },
+  normalize: { payment: stripePayment },
   sample(seq, now) {
     const failed = seq % 3 === 2;
     return {

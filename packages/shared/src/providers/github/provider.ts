@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { hubSignatureScheme } from "./hub-signature.js";
-import { header, type SourceDefinition } from "./types.js";
+import { hubSignatureScheme } from "../hub-signature.js";
+import { header, type SourceDefinition } from "../types.js";
+import { githubTicket } from "./normalize.js";
 
 const githubIssue = z.looseObject({
   number: z.number().int(),
@@ -33,6 +34,7 @@ export const githubSource: SourceDefinition = {
     const providerType = typeof action === "string" ? `${event}.${action}` : event;
     return { type: providerType === "issues.opened" ? "ticket" : "ignored", providerType };
   },
+  normalize: { ticket: githubTicket },
   sample(seq, now) {
     return {
       body: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtInSources } from "./registry.js";
-import { shopifySource } from "./shopify.js";
+import { shopifySource } from "./shopify/provider.js";
 import { signedRequest } from "./sign.js";
 
 // Valid for every scheme: a Standard Webhooks secret of more than 24 bytes, and long for the others.

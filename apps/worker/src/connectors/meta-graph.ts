@@ -1,6 +1,6 @@
-import { z } from "zod";
-import { json, request } from "../connectors/http-client.js";
+import { type MetaLead, metaLeadSchema } from "@aiops/shared";
 import { PermanentError } from "../errors/index.js";
+import { json, request } from "./http-client.js";
 
 export interface MetaGraphOptions {
   /** A Page access token with `leads_retrieval`; without one, leads are not read. */
@@ -9,15 +9,6 @@ export interface MetaGraphOptions {
   baseUrl: string;
   timeoutMs: number;
 }
-
-/** A Lead Ads lead as the Graph API returns it: the form's answers in `field_data`. */
-export const metaLeadSchema = z.object({
-  id: z.string(),
-  form_id: z.string().optional(),
-  created_time: z.string().optional(),
-  field_data: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
-});
-export type MetaLead = z.infer<typeof metaLeadSchema>;
 
 /**
  * Graph API error codes Meta documents as passing: unknown and service errors, and the
@@ -39,7 +30,10 @@ const LEADGEN_ID = /^\d{1,32}$/;
 
 /**
  * Meta's Graph API, for the one read the platform needs. A Lead Ads webhook says only that
- * a lead exists (`leadgen_id`); its answers are read from `GET /{leadgen-id}`.
+ * a lead exists (`leadgen_id`); its answers are read from `GET /{leadgen-id}`. The lead's
+ * shape and which lead an event names live with the Meta provider in `@aiops/shared`; the
+ * client stays in the worker because its failures are the worker's retryable and permanent
+ * errors, from the same HTTP client as every outbound call.
  */
 export class MetaGraph {
   constructor(private readonly options: MetaGraphOptions) {}

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { anyMatches, fromBase64, hmacSha256 } from "./crypto.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
+import { bodyDigest } from "../../event-id.js";
+import { anyMatches, fromBase64, hmacSha256 } from "../crypto.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { shopifyPayment } from "./normalize.js";
 
 /** Shopify: `X-Shopify-Hmac-Sha256` = base64 HMAC-SHA256 of the body with the app's secret. */
 export const shopifyScheme: SignatureScheme = {
@@ -45,6 +46,7 @@ export const shopifySource: SourceDefinition = {
     const topic = header(headers, "x-shopify-topic") ?? null;
     return { type: topic && orderTopics.has(topic) ? "payment" : "ignored", providerType: topic };
   },
+  normalize: { payment: shopifyPayment },
   sample(seq, now) {
     return {
       body: {

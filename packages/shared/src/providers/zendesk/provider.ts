@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { anyMatches, fromBase64, hmacSha256, timestampProblem } from "./crypto.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
+import { bodyDigest } from "../../event-id.js";
+import { anyMatches, fromBase64, hmacSha256, timestampProblem } from "../crypto.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { zendeskTicket } from "./normalize.js";
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -64,6 +65,7 @@ export const zendeskSource: SourceDefinition = {
     if (!type) return { type: "ticket", providerType: "trigger" };
     return { type: type === "zen:event-type:ticket.created" ? "ticket" : "ignored", providerType: type };
   },
+  normalize: { ticket: zendeskTicket },
   sample(seq, now) {
     const urgent = seq % 2 === 0;
     const ticketId = `${now % 1_000_000}${seq}`;

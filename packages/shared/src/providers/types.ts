@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { EventType } from "../queue.js";
+import type { MetaLead } from "./meta/graph-lead.js";
 
 /** Request headers with lower-case names, as Node.js gives them. */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -49,7 +50,26 @@ export interface SampleEvent {
   headers?: Record<string, string>;
 }
 
-/** A webhook source: a URL path, a scheme, a secret and how its events are read. */
+/** A provider's payload, as an object (anything else reads as `{}`). */
+export type Payload = Record<string, unknown>;
+
+/**
+ * How a provider's payloads become the canonical lead, ticket or payment. Each reader returns
+ * a candidate that the worker checks against the canonical schema (`@aiops/shared/canonical`):
+ * a reader says where the fields are, never whether the record is valid. A provider leaves out
+ * the kinds it never emits; a custom source's readers (the documented field names) stand in.
+ */
+export interface Normalizers {
+  /** `read`: the lead as the provider's API returned it, when `leadToRead` named one. */
+  lead?(payload: Payload, read?: MetaLead): unknown;
+  /** The id of a lead the event names but does not carry, to be read from the provider's API first. */
+  leadToRead?(payload: Payload): string | undefined;
+  ticket?(payload: Payload): unknown;
+  /** `kind`: what happened, in the provider's words (the event's provider type), or `payment`. */
+  payment?(payload: Payload, kind: string): unknown;
+}
+
+/** A webhook source: a URL path, a scheme, a secret, how its events are read and normalised. */
 export interface SourceDefinition {
   readonly name: string;
   readonly scheme: SignatureScheme;
@@ -70,6 +90,7 @@ export interface SourceDefinition {
   handshake?(request: ParsedRequest): Record<string, unknown> | undefined;
   /** A realistic event for `pnpm send`; `seq` makes ids unique. */
   sample(seq: number, now: number): SampleEvent;
+  readonly normalize: Normalizers;
 }
 
 export function header(headers: Headers, name: string): string | undefined {

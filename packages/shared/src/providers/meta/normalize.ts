@@ -1,27 +1,10 @@
-import type { EventJob } from "@aiops/shared";
-import { type Lead, leadSchema } from "./canonical.js";
-import { first, record, text } from "./fields.js";
-import type { MetaLead } from "./meta-graph.js";
-import { parseCanonical } from "./parse.js";
-
-const formFields = new Set(["email", "name", "company", "phone", "message"]);
-
-/** A Standard Webhooks lead form, or a custom source's lead: the documented field names. */
-function fromForm(body: Record<string, unknown>): unknown {
-  const attributes = Object.fromEntries(Object.entries(body).filter(([key]) => !formFields.has(key)));
-  return {
-    email: text(body.email),
-    name: text(body.name),
-    company: text(body.company),
-    phone: text(body.phone),
-    message: text(body.message),
-    attributes,
-  };
-}
+import { first, record, text } from "../../canonical/fields.js";
+import type { Payload } from "../types.js";
+import type { MetaLead } from "./graph-lead.js";
 
 /** The `leadgen` changes of a Meta `page` payload, in order. */
-function leadgenChanges(body: Record<string, unknown>): Array<Record<string, unknown>> {
-  const values: Array<Record<string, unknown>> = [];
+function leadgenChanges(body: Payload): Payload[] {
+  const values: Payload[] = [];
   for (const entry of Array.isArray(body.entry) ? body.entry : []) {
     const changes = Array.isArray(record(entry).changes) ? (record(entry).changes as unknown[]) : [];
     for (const change of changes) if (record(change).field === "leadgen") values.push(record(record(change).value));
@@ -34,9 +17,8 @@ function leadgenChanges(body: Record<string, unknown>): Array<Record<string, unk
  * `leadgen` change's id, when no change has `field_data` (Meta's webhooks send none; some
  * tools forward them with it).
  */
-export function metaLeadToRead(event: EventJob): string | undefined {
-  if (event.source !== "meta") return undefined;
-  const changes = leadgenChanges(record(event.payload));
+export function metaLeadToRead(body: Payload): string | undefined {
+  const changes = leadgenChanges(body);
   if (changes.some((value) => Array.isArray(value.field_data) && value.field_data.length)) return undefined;
   return changes.map((value) => text(value.leadgen_id)).find((id) => id !== undefined);
 }
@@ -45,7 +27,7 @@ export function metaLeadToRead(event: EventJob): string | undefined {
  * Meta Lead Ads: the first `leadgen` change whose answers (`field_data`, carried or read
  * from the Graph API as `read`) include an email.
  */
-function fromMeta(body: Record<string, unknown>, read: MetaLead | undefined): unknown {
+export function metaLead(body: Payload, read?: MetaLead): unknown {
   for (const value of leadgenChanges(body)) {
     const data = Array.isArray(value.field_data)
       ? value.field_data
@@ -73,11 +55,4 @@ function fromMeta(body: Record<string, unknown>, read: MetaLead | undefined): un
     };
   }
   return { attributes: {} };
-}
-
-/** The event's lead; for a Meta lead that came without its answers, `read` is the Graph API's copy. */
-export function normalizeLead(event: EventJob, read?: MetaLead): Lead {
-  const body = record(event.payload);
-  const candidate = event.source === "meta" ? fromMeta(body, read) : fromForm(body);
-  return parseCanonical(leadSchema, candidate, "lead");
 }

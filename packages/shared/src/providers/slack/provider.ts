@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { anyMatches, fromHex, hmacSha256, timestampProblem } from "./crypto.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
+import { bodyDigest } from "../../event-id.js";
+import { anyMatches, fromHex, hmacSha256, timestampProblem } from "../crypto.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { slackTicket } from "./normalize.js";
 
 /** Slack: `X-Slack-Signature: v0=<hex hmac of "v0:timestamp:body">`, `X-Slack-Request-Timestamp`. */
 export const slackScheme: SignatureScheme = {
@@ -66,6 +67,7 @@ export const slackSource: SourceDefinition = {
     const payload = body as SlackPayload;
     return payload.type === "url_verification" ? { challenge: payload.challenge } : undefined;
   },
+  normalize: { ticket: slackTicket },
   sample(seq, now) {
     const ts = `${Math.floor(now / 1000)}.${String(seq).padStart(6, "0")}`;
     return {

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { standardWebhooksKey, standardWebhooksSecretProblem } from "../secret-rules.js";
-import { anyMatches, fromBase64, hmacSha256, timestampProblem } from "./crypto.js";
-import { header, type SignatureScheme, type SourceDefinition } from "./types.js";
+import { standardWebhooksKey, standardWebhooksSecretProblem } from "../../secret-rules.js";
+import { anyMatches, fromBase64, hmacSha256, timestampProblem } from "../crypto.js";
+import { header, type SignatureScheme, type SourceDefinition } from "../types.js";
+import { formLead } from "./normalize.js";
 
 /**
  * Standard Webhooks: `webhook-signature: v1,<base64 hmac of "id.timestamp.body">` (several,
@@ -60,6 +61,7 @@ export const leadSource: SourceDefinition = {
   // The scheme signs "webhook-id.webhook-timestamp.body".
   eventIdSigned: true,
   classify: () => ({ type: "lead", providerType: "form.submitted" }),
+  normalize: { lead: formLead },
   sample(seq) {
     const hot = seq % 2 === 0;
     return {

@@ -4,12 +4,12 @@ import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { hubSignatureScheme } from "./hub-signature.js";
-import { shopifyScheme } from "./shopify.js";
-import { slackScheme } from "./slack.js";
-import { standardWebhooksScheme } from "./standard-webhooks.js";
-import { stripeScheme } from "./stripe.js";
+import { shopifyScheme } from "./shopify/provider.js";
+import { slackScheme } from "./slack/provider.js";
+import { standardWebhooksScheme } from "./standard-webhooks/provider.js";
+import { stripeScheme } from "./stripe/provider.js";
 import type { SignatureScheme, VerifyInput } from "./types.js";
-import { zendeskScheme } from "./zendesk.js";
+import { zendeskScheme } from "./zendesk/provider.js";
 
 const stripe = new Stripe("sk_test_unused");
 const body = Buffer.from(JSON.stringify({ id: "evt_1", object: "event", note: "héllo" }));

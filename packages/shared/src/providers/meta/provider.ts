@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { bodyDigest } from "../event-id.js";
-import { hubSignatureScheme } from "./hub-signature.js";
-import type { SourceDefinition } from "./types.js";
+import { bodyDigest } from "../../event-id.js";
+import { hubSignatureScheme } from "../hub-signature.js";
+import type { SourceDefinition } from "../types.js";
+import { metaLead, metaLeadToRead } from "./normalize.js";
 
 const pagePayload = z.looseObject({
   object: z.string(),
@@ -30,6 +31,7 @@ export const metaSource: SourceDefinition = {
       payload.object === "page" && payload.entry.some((entry) => entry.changes?.some((c) => c.field === "leadgen"));
     return { type: isLead ? "lead" : "ignored", providerType: isLead ? "page.leadgen" : payload.object };
   },
+  normalize: { lead: metaLead, leadToRead: metaLeadToRead },
   sample(seq, now) {
     const time = Math.floor(now / 1000);
     return {
