@@ -19,7 +19,8 @@ import { zendeskSource } from "./zendesk/provider.js";
 
 /**
  * Every built-in provider, by the name of its folder. Each answers on `POST /webhook/<its
- * source name>` (Stripe's on `/webhook/payment`). Adding a provider: its folder, and one line here.
+ * source name>` (Stripe's on `/webhook/payment`). Adding a provider: its folder, and one line
+ * here (docs/ingress.md, "A built-in provider").
  */
 export const builtInProviders = {
   stripe: stripeSource,
@@ -42,8 +43,7 @@ const normalizersBySource = new Map<string, SourceNormalizers>(
 
 /**
  * How events of the source named `sourceName` become canonical records. A source from the
- * sources file, or a kind a built-in provider does not emit, is read by the field names the
- * README documents for custom sources.
+ * sources file, and a kind a built-in provider has no reader for, get a custom source's readers.
  */
 export function normalizersFor(sourceName: string): SourceNormalizers {
   return normalizersBySource.get(sourceName) ?? customNormalizers;

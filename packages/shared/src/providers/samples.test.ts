@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { builtInSources } from "./registry.js";
+import { leadSchema, paymentSchema, ticketSchema } from "../canonical/schemas.js";
+import { builtInSources, normalizersFor } from "./registry.js";
 import { shopifySource } from "./shopify/provider.js";
 import { signedRequest } from "./sign.js";
 
@@ -26,6 +27,19 @@ describe.each(builtInSources.map((source) => [source.name, source] as const))("t
       const parsed = { headers: request.headers, rawBody: request.body, body };
       expect(source.eventId(parsed)).toEqual(expect.any(String));
       expect(source.classify(parsed).type).not.toBe("ignored");
+    }
+  });
+
+  it("becomes the canonical record of the type it is classified as", () => {
+    const schemas = { lead: leadSchema, ticket: ticketSchema, payment: paymentSchema };
+    for (const seq of [0, 1, 2]) {
+      const sample = source.sample(seq, Date.now());
+      const body = JSON.parse(JSON.stringify(sample.body));
+      const { type, providerType } = source.classify({ headers: sample.headers ?? {}, rawBody: Buffer.from(""), body });
+      if (type === "ignored") throw new Error(`the ${source.name} sample is ignored`);
+      const readers = normalizersFor(source.name);
+      const candidate = type === "payment" ? readers.payment(body, providerType ?? "payment") : readers[type](body);
+      expect(schemas[type].safeParse(candidate).error).toBeUndefined();
     }
   });
 });

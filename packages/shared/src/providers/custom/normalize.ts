@@ -30,8 +30,8 @@ export function genericPayment(body: Payload, kind: string): unknown {
 }
 
 /**
- * A custom source's events, whatever type its mapping gives them: the field names the README
- * documents. They also stand in for a built-in provider's kinds it has no reader for.
+ * A custom source's events, whatever type its mapping gives them: common field names
+ * (docs/ingress.md, "Adding a source"). They also read a kind a built-in provider has no reader for.
  */
 export const customNormalizers = {
   lead: formLead,
