@@ -1,5 +1,7 @@
-import type { EventJob, MetaLead } from "@aiops/shared";
-import { normalizersFor } from "@aiops/shared";
+// The event's records in the canonical shapes. Each provider knows where its fields are
+// (packages/shared/src/providers/<provider>/normalize.ts); this asks the registry for the
+// readers of the event's source and checks their answer against the canonical schema.
+import { type EventJob, type MetaLead, normalizersFor } from "@aiops/shared";
 import {
   type Lead,
   leadSchema,
@@ -9,13 +11,18 @@ import {
   type Ticket,
   ticketSchema,
 } from "@aiops/shared/canonical";
-import { parseCanonical } from "./parse.js";
+import { z } from "zod";
+import { PermanentError } from "../errors/index.js";
 
-/**
- * The event's records in the canonical shapes. Each provider knows where its fields are
- * (`packages/shared/src/providers/<provider>/normalize.ts`); this asks the registry for the
- * event's source and checks the answer, so a payload that cannot become one fails for good.
- */
+/** A payload that cannot become the record fails the event for good: retrying reads it the same way. */
+function parseCanonical<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new PermanentError(
+    "invalid_event",
+    `the payload does not describe a ${what}: ${z.prettifyError(result.error)}`,
+  );
+}
 
 /** The event's lead; for a lead that came without its answers, `read` is the provider API's copy. */
 export function normalizeLead(event: EventJob, read?: MetaLead): Lead {

@@ -60,7 +60,10 @@ export type Payload = Record<string, unknown>;
  * the kinds it never emits; a custom source's readers (the documented field names) stand in.
  */
 export interface Normalizers {
-  /** `read`: the lead as the provider's API returned it, when `leadToRead` named one. */
+  /**
+   * `read`: the lead as the provider's API returned it, when `leadToRead` named one. Meta's
+   * Graph API is the one such API, so its lead is the type.
+   */
   lead?(payload: Payload, read?: MetaLead): unknown;
   /** The id of a lead the event names but does not carry, to be read from the provider's API first. */
   leadToRead?(payload: Payload): string | undefined;
