@@ -1,5 +1,6 @@
-// Every regular expression the worker runs on payload text (the AI code and the normalisers)
-// must run in linear time: one that backtracks lets a single form submission hold a worker.
+// Every regular expression run on payload text (the AI code; the providers' schemes, schemas
+// and readers; the canonical records) must run in linear time: one that backtracks lets a
+// single form submission hold a worker.
 // The patterns are read from the source files themselves, so a new one cannot skip the check.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -11,8 +12,8 @@ import { describe, expect, it } from "vitest";
 import { leadRules } from "./lead-rules.js";
 import { countLinks, firstSentence, RULES_MAX_TEXT_CHARS, readable } from "./signals.js";
 
-const src = fileURLToPath(new URL("../../", import.meta.url));
-const scanned = ["ai", "normalize"];
+const root = fileURLToPath(new URL("../../../../../", import.meta.url));
+const scanned = ["apps/worker/src/ai", "packages/shared/src/providers", "packages/shared/src/canonical"];
 
 interface Found {
   file: string;
@@ -22,9 +23,9 @@ interface Found {
 
 function sourceFiles(): string[] {
   return scanned.flatMap((folder) =>
-    readdirSync(join(src, folder), { recursive: true, encoding: "utf8" })
+    readdirSync(join(root, folder), { recursive: true, encoding: "utf8" })
       .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
-      .map((name) => join(src, folder, name)),
+      .map((name) => join(root, folder, name)),
   );
 }
 
@@ -33,7 +34,7 @@ function collect(): { literals: Found[]; dynamic: string[] } {
   const literals: Found[] = [];
   const dynamic: string[] = [];
   for (const path of sourceFiles()) {
-    const file = relative(src, path);
+    const file = relative(root, path);
     const tree = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       if (ts.isRegularExpressionLiteral(node)) {
@@ -128,7 +129,8 @@ describe("regular expressions on payload text", () => {
       expect.arrayContaining([
         expect.stringMatching(/rules[\\/]lead-rules\.ts$/),
         expect.stringMatching(/rules[\\/]ticket-rules\.ts$/),
-        expect.stringMatching(/normalize[\\/]/),
+        expect.stringMatching(/providers[\\/]/),
+        expect.stringMatching(/canonical[\\/]money\.ts$/),
       ]),
     );
   });
