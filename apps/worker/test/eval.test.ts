@@ -170,7 +170,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const { code, stdout } = await evalCli(["--set", set, "--compare", "lead-v2"]);
     expect(code).toBe(0);
     const systems = fake.requests.slice(start).map((r) => JSON.parse(r.body).messages[0].content as string);
-    const prompts = join(root, "apps/worker/prompts/lead_analysis");
+    const prompts = join(root, "apps/worker/src/ai/tasks/lead/prompts");
     const v1 = readFileSync(join(prompts, "lead-v1.md"), "utf8").trim();
     const v2 = readFileSync(join(prompts, "lead-v2.md"), "utf8").trim();
     expect(v1).not.toBe(v2);

@@ -4,9 +4,9 @@ import { strictJsonSchema } from "./json-schema.js";
 import { estimateCostUsd } from "./pricing.js";
 import { buildMessages } from "./prompt.js";
 import { RulesProvider } from "./rules-provider.js";
-import { leadTask } from "./tasks/lead-task.js";
-import { paymentTask } from "./tasks/payment-task.js";
-import { ticketTask } from "./tasks/ticket-task.js";
+import { leadTask } from "./tasks/lead/task.js";
+import { paymentTask } from "./tasks/payment/task.js";
+import { ticketTask } from "./tasks/ticket/task.js";
 
 describe("prompts", () => {
   it("keeps the payload inside one data block, whatever it contains", () => {

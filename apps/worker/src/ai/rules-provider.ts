@@ -4,7 +4,7 @@ import type { AiTask } from "./task.js";
 
 /**
  * The provider when no OpenAI key is set: the rubric's signals weighed by a small trained
- * model (ai/rules/, docs/ai.md), deterministic, free and offline.
+ * model (each task's rules.ts in ai/tasks/, docs/ai.md), deterministic, free and offline.
  * Its answers go through the same schema as a model's, so nothing downstream can tell.
  */
 export class RulesProvider implements AiProvider {

@@ -1,5 +1,7 @@
 import type { EventJob } from "@aiops/shared";
-import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
+import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 
 /** The event's drafted reply, when it has one: its id and status when the CRM step stored it. */

@@ -1,5 +1,5 @@
 import type { EventJob } from "@aiops/shared";
-import type { TicketAnalysis } from "../ai/schemas.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import type { Ticket, TicketOrigin } from "../normalize/canonical.js";
 import type { Connector, Outcome } from "./connector.js";
 import type { GitHubApi } from "./github-api.js";

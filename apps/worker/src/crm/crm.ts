@@ -1,4 +1,6 @@
-import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
+import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import type { Lead, Payment, Ticket } from "../normalize/canonical.js";
 import { formatMoney } from "../normalize/money.js";
 import { type DatabaseWrite, json, type Params } from "../steps/params.js";

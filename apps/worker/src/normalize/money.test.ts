@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paymentRules } from "../ai/rules/payment-rules.js";
+import { paymentRules } from "../ai/tasks/payment/rules.js";
 import { formatMoney, minorUnitDigits, toMinorUnits } from "./money.js";
 
 describe("money in the currency's own minor unit", () => {

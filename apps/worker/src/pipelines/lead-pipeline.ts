@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { leadAnalysisSchema } from "../ai/schemas.js";
-import { leadInput, leadTask } from "../ai/tasks/lead-task.js";
+import { leadInput } from "../ai/tasks/lead/input.js";
+import { leadAnalysisSchema } from "../ai/tasks/lead/schema.js";
+import { leadTask } from "../ai/tasks/lead/task.js";
 import { leadDraft, withDraft } from "../drafts/draft-record.js";
 import { metaLeadToRead, normalizeLead } from "../normalize/lead.js";
 import { metaLeadSchema } from "../normalize/meta-graph.js";

@@ -1,10 +1,10 @@
-import type { TicketAnalysis } from "../schemas.js";
-import type { TicketInput } from "../tasks/ticket-task.js";
-import { type LinearModel, probabilities } from "./linear-model.js";
-import { firstSentence, foldText, readable, signalNames, words } from "./signals.js";
-import { ticketDraft } from "./ticket-draft.js";
-import { ticketModel } from "./ticket-model.generated.js";
-import { ticketSignals } from "./ticket-signals.js";
+import { type LinearModel, probabilities } from "../../linear-model.js";
+import { firstSentence, foldText, readable, signalNames, words } from "../../rules-text.js";
+import { ticketDraft } from "./draft.js";
+import type { TicketInput } from "./input.js";
+import { ticketModel } from "./model.generated.js";
+import type { TicketAnalysis } from "./schema.js";
+import { ticketSignals } from "./signals.js";
 
 /** Words that only name a priority: shouting "URGENT" is tone, not harm (docs/ai.md). */
 const labelWords = new Set([

@@ -1,6 +1,6 @@
-import type { TicketAnalysis } from "../schemas.js";
-import type { TicketInput } from "../tasks/ticket-task.js";
-import { greeting } from "./lead-draft.js";
+import { greeting } from "../../rules-text.js";
+import type { TicketInput } from "./input.js";
+import type { TicketAnalysis } from "./schema.js";
 
 /** The subject as a reply quotes it: without "Re:"/"Fwd:" prefixes and shortened. */
 export function quotedSubject(subject: string): string {

@@ -2,18 +2,18 @@
 // split, that it answers the same way every time, and that its drafts read like a person's.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseEvalSet } from "../../eval/eval-set.js";
-import { type EvalTaskName, evalTask } from "../../eval/eval-tasks.js";
-import { computeMetrics } from "../../eval/metrics.js";
-import { runCases } from "../../eval/run-cases.js";
-import { modelPath, modelSource, trainables, trainModel } from "../../eval/train.js";
-import { RulesProvider } from "../rules-provider.js";
-import { leadTask } from "../tasks/lead-task.js";
-import { paymentTask } from "../tasks/payment-task.js";
-import { ticketTask } from "../tasks/ticket-task.js";
+import { parseEvalSet } from "../eval/eval-set.js";
+import { type EvalTaskName, evalTask } from "../eval/eval-tasks.js";
+import { computeMetrics } from "../eval/metrics.js";
+import { runCases } from "../eval/run-cases.js";
+import { modelPath, modelSource, trainables, trainModel } from "../eval/train.js";
+import { RulesProvider } from "./rules-provider.js";
+import { leadTask } from "./tasks/lead/task.js";
+import { paymentTask } from "./tasks/payment/task.js";
+import { ticketTask } from "./tasks/ticket/task.js";
 
 const rules = new RulesProvider();
-const setDir = new URL("../../../../../eval/", import.meta.url);
+const setDir = new URL("../../../../eval/", import.meta.url);
 
 async function holdoutAccuracy(name: EvalTaskName): Promise<number> {
   const task = evalTask(name);

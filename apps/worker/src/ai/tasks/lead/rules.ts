@@ -1,10 +1,10 @@
-import type { LeadAnalysis } from "../schemas.js";
-import type { LeadInput } from "../tasks/lead-task.js";
-import { leadDraft } from "./lead-draft.js";
-import { leadModel } from "./lead-model.generated.js";
-import { leadSignals } from "./lead-signals.js";
-import { type LinearModel, probabilities } from "./linear-model.js";
-import { countLinks, foldText, quote, signalNames, words } from "./signals.js";
+import { type LinearModel, probabilities } from "../../linear-model.js";
+import { countLinks, foldText, quote, signalNames, words } from "../../rules-text.js";
+import { leadDraft } from "./draft.js";
+import type { LeadInput } from "./input.js";
+import { leadModel } from "./model.generated.js";
+import type { LeadAnalysis } from "./schema.js";
+import { leadSignals } from "./signals.js";
 
 const freeMail =
   /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
