@@ -34,6 +34,8 @@ const request = new Set(["need", "buyAction", "size", "timelineNow", "explore", 
 /** The rubric's hot: at least two of a need, a timeline, budget or size, authority to buy. */
 const hotEvidence = [["need"], ["timelineNow"], ["budget", "size"], ["authority", "buyAction"]];
 const spamEvidence = new Set(["selling", "scam", "gibberish"]);
+/** Never a prospect, whatever buying words come with it (the CEO gift-card scam asks for a purchase). */
+const junk = new Set(["scam", "gibberish"]);
 
 /**
  * The rubric's hard lines, which no learnt weight overrides: hot needs two of its four kinds
@@ -83,9 +85,11 @@ export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis
     );
   } else if (
     features.includes("f:onlyLinks") ||
-    (signals.includes("injection") && !signals.some((name) => request.has(name)))
+    (signals.includes("injection") && !signals.some((name) => request.has(name))) ||
+    signals.some((name) => junk.has(name))
   ) {
-    // The rubric: links with no message, or a message that only tries to steer the classifier, is spam.
+    // The rubric: links with no message, a message that only tries to steer the classifier,
+    // a scam and gibberish are spam, whatever else they say.
     category = "spam";
     urgency = 0;
   } else {
