@@ -1,8 +1,8 @@
 # One image for the API and the workers (compiled JavaScript, production dependencies only,
 # run as the unprivileged `node` user), and one for migrations. Stages:
-#   build    – every dependency, Prisma client generated, TypeScript compiled with tsc -b
+#   build    – every dependency, Prisma client generated, TypeScript compiled with tsc -b, prompt files copied to dist/
 #   migrate  – the build stage as a one-shot: create the database if missing, apply migrations
-#   runtime  – what the API and the workers run: dist/, the worker's prompts/ and production node_modules
+#   runtime  – what the API and the workers run: dist/ (the worker's prompt files included) and production node_modules
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 ARG PNPM_VERSION=12.4.2
 
@@ -66,8 +66,6 @@ COPY --from=build /app/apps/worker/package.json apps/worker/
 COPY --from=build /app/apps/worker/dist apps/worker/dist
 # The Compose `setup` one-shot: writes a .env with fresh secrets (plain Node.js, no packages).
 COPY --from=build /app/scripts/setup.mjs /app/scripts/env-file.mjs scripts/
-# The AI tasks' prompt files, read at start (dist/ai/prompt-files.js looks in ../../prompts).
-COPY --from=build /app/apps/worker/prompts apps/worker/prompts
 USER node
 EXPOSE 3000
 # The API by default; the worker service runs apps/worker/dist/main.js from the same image.

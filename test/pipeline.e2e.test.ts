@@ -142,7 +142,7 @@ function describeEndToEnd(
   });
 }
 
-describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v2" }, () => ({}));
+describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v3" }, () => ({}));
 
 const fake = new FakeOpenAiServer();
 beforeAll(async () => {

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configSchema, parseConfig } from "@aiops/shared";
 import { Ajv2019 } from "ajv/dist/2019.js";
@@ -166,11 +168,22 @@ describe("docker-compose.yml", () => {
 
   it("ships the worker's prompt files in the runtime image, where the compiled code looks for them", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
-    const runtime = dockerfile.split(/^(?=FROM )/m).find((block) => /^FROM \S+ AS runtime$/m.test(block)) ?? "";
-    // dist/ai/prompt-files.js reads ../../prompts: apps/worker/prompts beside apps/worker/dist.
-    expect(runtime).toMatch(/^COPY --from=build \/app\/apps\/worker\/dist apps\/worker\/dist$/m);
-    expect(runtime).toMatch(/^COPY --from=build \/app\/apps\/worker\/prompts apps\/worker\/prompts$/m);
-    expect(existsSync(join(root, "apps/worker/prompts/lead_analysis/lead-v1.md"))).toBe(true);
+    const stage = (name: string): string =>
+      dockerfile.split(/^(?=FROM )/m).find((block) => new RegExp(`^FROM \\S+ AS ${name}$`, "m").test(block)) ?? "";
+    // The build stage runs `pnpm run build`, which copies each task's prompts/ beside its compiled task.js.
+    expect(stage("build")).toMatch(/pnpm run build/);
+    expect(stage("runtime")).toMatch(/^COPY --from=build \/app\/apps\/worker\/dist apps\/worker\/dist$/m);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain("node scripts/copy-prompts.mjs");
+    const dist = mkdtempSync(join(tmpdir(), "dist-"));
+    try {
+      execFileSync(process.execPath, [join(root, "scripts/copy-prompts.mjs"), dist]);
+      // dist/ai/tasks/<task>/task.js reads new URL("./prompts/", import.meta.url).
+      for (const file of ["lead/prompts/lead-v1.md", "ticket/prompts/ticket-v1.md", "payment/prompts/payment-v1.md"])
+        expect(existsSync(join(dist, "ai/tasks", file)), file).toBe(true);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 
   it("passes every configuration variable to the API and the workers, from the host's environment", () => {

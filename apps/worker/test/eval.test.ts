@@ -170,7 +170,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const { code, stdout } = await evalCli(["--set", set, "--compare", "lead-v2"]);
     expect(code).toBe(0);
     const systems = fake.requests.slice(start).map((r) => JSON.parse(r.body).messages[0].content as string);
-    const prompts = join(root, "apps/worker/prompts/lead_analysis");
+    const prompts = join(root, "apps/worker/src/ai/tasks/lead/prompts");
     const v1 = readFileSync(join(prompts, "lead-v1.md"), "utf8").trim();
     const v2 = readFileSync(join(prompts, "lead-v2.md"), "utf8").trim();
     expect(v1).not.toBe(v2);
@@ -184,7 +184,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const set = writeSet("leads-offline.jsonl", leads);
     const { code, stdout } = await evalCli(["--set", set, "--compare", "offline"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v2 ==");
+    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v3 ==");
   });
 
   it("stops with exit 1 when the server refuses the request itself, instead of scoring every case as failed", async () => {
@@ -205,7 +205,7 @@ describe("pnpm eval with the offline provider", () => {
     expect(code).toBe(0);
     expect(fake.requests.length).toBe(start);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    expect(report.runs[0]!.name).toBe("offline-rules/rules-v2");
+    expect(report.runs[0]!.name).toBe("offline-rules/rules-v3");
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.length).toBeGreaterThanOrEqual(130);
     expect(
@@ -213,7 +213,7 @@ describe("pnpm eval with the offline provider", () => {
     ).toBe(true);
     expect(run!.metrics.train!.cases + run!.metrics.holdout!.cases).toBe(run!.cases.length);
     expect(run!.metrics.all!.tokens.prompt).toBe(0);
-    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v2\n {2}task\s+train\s+holdout\s+all\n {2}ticket /);
+    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v3\n {2}task\s+train\s+holdout\s+all\n {2}ticket /);
   });
 
   it("--split holdout scores the held-out cases alone", async () => {

@@ -60,7 +60,7 @@ describe("an event's first run in one statement", () => {
       ["ai.lead", "succeeded", 1],
       ["crm.contact", "succeeded", 1],
     ]);
-    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v2" });
+    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v3" });
     const contact = await h.db.contact.findUniqueOrThrow({
       where: { email: (event.payload as { email: string }).email },
       include: { activities: true },

@@ -1,7 +1,7 @@
 // A failed 1000 JPY payment, through the pipeline: every place that shows the amount (the
 // CRM's activity, the drafted message, Slack, HubSpot) uses the currency's own minor unit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { paymentRules } from "../src/ai/rules/payment-rules.js";
+import { paymentRules } from "../src/ai/tasks/payment/rules.js";
 import { FakeHubSpotServer, FakeSlackWebhook } from "../src/testing/index.js";
 import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
 

@@ -30,7 +30,7 @@ describe("pipelines with the offline rules provider", () => {
     expect(step).toMatchObject({
       status: "succeeded",
       provider: "offline-rules",
-      model: "rules-v2",
+      model: "rules-v3",
       promptTokens: 0,
       completionTokens: 0,
     });

@@ -4,9 +4,9 @@ import { strictJsonSchema } from "./json-schema.js";
 import { estimateCostUsd } from "./pricing.js";
 import { buildMessages } from "./prompt.js";
 import { RulesProvider } from "./rules-provider.js";
-import { leadTask } from "./tasks/lead-task.js";
-import { paymentTask } from "./tasks/payment-task.js";
-import { ticketTask } from "./tasks/ticket-task.js";
+import { leadTask } from "./tasks/lead/task.js";
+import { paymentTask } from "./tasks/payment/task.js";
+import { ticketTask } from "./tasks/ticket/task.js";
 
 describe("prompts", () => {
   it("keeps the payload inside one data block, whatever it contains", () => {
@@ -40,7 +40,7 @@ describe("the offline rules provider", () => {
     };
     const [a, b] = await Promise.all([rules.complete(leadTask, input), rules.complete(leadTask, input)]);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v2", output: { category: "hot" } });
+    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v3", output: { category: "hot" } });
   });
 
   it("tells spam, cold leads, urgent tickets and risky payments apart", async () => {

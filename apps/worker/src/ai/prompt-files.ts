@@ -3,34 +3,43 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Each task's instructions live in `apps/worker/prompts/<task>/<promptVersion>.md`, so a
- * prompt change is a reviewed diff and `pnpm eval --compare <promptVersion>` can score any
- * version kept there. The folder sits beside `src/` and `dist/` alike, and the Docker
- * runtime image copies it.
+ * A task's instructions live in its own folder, `ai/tasks/<task>/prompts/<promptVersion>.md`,
+ * so a prompt change is a reviewed diff and `pnpm eval --compare <promptVersion>` can score any
+ * version kept there. `pnpm build` copies the files beside the compiled task (scripts/copy-prompts.mjs),
+ * so the same relative path works from `src/` and `dist/`.
  */
-export const promptsDir = fileURLToPath(new URL("../../prompts/", import.meta.url));
+export interface PromptFolder {
+  readonly dir: string;
+  /** A prompt version's text, read at start: a missing file stops the process with its path. */
+  load(version: string): string;
+  /** The versions kept in the folder, by name. */
+  versions(): string[];
+}
 
 export class PromptFileError extends Error {
   override readonly name = "PromptFileError";
 }
 
-/** A prompt version's text, read at start: a missing file stops the process with its path. */
-export function loadPrompt(task: string, version: string): string {
-  if (!promptVersions(task).includes(version))
-    throw new PromptFileError(
-      `no prompt file for ${task} version ${version}: expected ${join(promptsDir, task, `${version}.md`)}`,
-    );
-  const text = readFileSync(join(promptsDir, task, `${version}.md`), "utf8").trim();
-  if (!text) throw new PromptFileError(`the prompt file for ${task} version ${version} is empty`);
-  return text;
-}
-
-/** The versions of a task's prompt kept in its folder, by name. */
-export function promptVersions(task: string): string[] {
-  const dir = join(promptsDir, task);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".md"))
-    .map((name) => name.slice(0, -".md".length))
-    .sort();
+/** The prompts of the task named `task`, in the folder at `url` (the task's `./prompts/`). */
+export function promptFolder(task: string, url: URL): PromptFolder {
+  const dir = fileURLToPath(url);
+  const versions = (): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => name.endsWith(".md"))
+          .map((name) => name.slice(0, -".md".length))
+          .sort()
+      : [];
+  return {
+    dir,
+    versions,
+    load(version) {
+      const path = join(dir, `${version}.md`);
+      if (!versions().includes(version))
+        throw new PromptFileError(`no prompt file for ${task} version ${version}: expected ${path}`);
+      const text = readFileSync(path, "utf8").trim();
+      if (!text) throw new PromptFileError(`the prompt file for ${task} version ${version} is empty`);
+      return text;
+    },
+  };
 }

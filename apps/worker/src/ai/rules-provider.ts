@@ -4,13 +4,13 @@ import type { AiTask } from "./task.js";
 
 /**
  * The provider when no OpenAI key is set: the rubric's signals weighed by a small trained
- * model (ai/rules/, docs/ai.md), deterministic, free and offline.
+ * model (each task's rules.ts in ai/tasks/, docs/ai.md), deterministic, free and offline.
  * Its answers go through the same schema as a model's, so nothing downstream can tell.
  */
 export class RulesProvider implements AiProvider {
   readonly name = "offline-rules";
   /** Part of the AI cache's key: a new version of the rules is never served an older one's answers. */
-  readonly model = "rules-v2";
+  readonly model = "rules-v3";
   readonly remote = false;
 
   async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {

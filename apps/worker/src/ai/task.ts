@@ -5,7 +5,7 @@ export interface AiTask<Input, Output extends z.ZodType = z.ZodType> {
   /** Also the JSON schema's name in the request. */
   readonly name: string;
   /**
-   * The instructions' file, `apps/worker/prompts/<name>/<promptVersion>.md`: a new version is
+   * The instructions' file, `ai/tasks/<task>/prompts/<promptVersion>.md`: a new version is
    * a new file, so the old one stays comparable with `pnpm eval --compare`.
    */
   readonly promptVersion: string;

@@ -1,6 +1,8 @@
 import type { EventJob } from "@aiops/shared";
 import type { Lead, Payment, Ticket } from "@aiops/shared/canonical";
-import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
+import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 
 /** The event's drafted reply, when it has one: its id and status when the CRM step stored it. */
 export interface DraftRef {

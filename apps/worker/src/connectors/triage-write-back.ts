@@ -1,6 +1,6 @@
 import type { EventJob } from "@aiops/shared";
 import type { Ticket, TicketOrigin } from "@aiops/shared/canonical";
-import type { TicketAnalysis } from "../ai/schemas.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import type { Connector, Outcome } from "./connector.js";
 import type { GitHubApi } from "./github-api.js";
 import type { SlackApi } from "./slack-api.js";

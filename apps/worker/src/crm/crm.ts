@@ -1,5 +1,7 @@
 import { formatMoney, type Lead, type Payment, type Ticket } from "@aiops/shared/canonical";
-import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
+import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 export interface EventRef {

@@ -1,7 +1,9 @@
 import { autoSends, type Config, channelConfigured, type DraftChannel, type EventType } from "@aiops/shared";
 import { type Lead, type Payment, type Ticket, ticketOriginSchema } from "@aiops/shared/canonical";
 import { z } from "zod";
-import type { LeadAnalysis, PaymentAnalysis, TicketAnalysis } from "../ai/schemas.js";
+import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
+import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
+import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
 import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 /** Where a draft's channel sends it: the ticket where it came from, or an email address. */

@@ -46,7 +46,7 @@ Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
   --since        with --from-feedback: only labels given on or after this date (YYYY-MM-DD or ISO time)
   --out          with --from-feedback: where the sets are written (default eval/feedback)
   --train        refit the offline provider's models on the train split, print their
-                 cross-validated accuracy, and rewrite ai/rules/*-model.generated.ts`;
+                 cross-validated accuracy, and rewrite ai/tasks/*/model.generated.ts`;
 
 export interface EvalIo {
   stdout: { write(text: string): unknown };

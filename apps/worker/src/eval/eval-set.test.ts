@@ -61,7 +61,7 @@ describe("reading a labelled set", () => {
 
 describe("the shipped sets", () => {
   for (const name of evalTaskNames) {
-    it(`${name}: every line parses, classes are balanced and about 30% of each is held out`, () => {
+    it(`${name}: every line parses, classes are balanced and 15% to 40% of each is held out`, () => {
       const task = evalTask(name);
       const file = fileURLToPath(new URL(`../../../../eval/${task.defaultFile}`, import.meta.url));
       const { cases } = parseEvalSet(readFileSync(file, "utf8"), file, name);
@@ -70,7 +70,8 @@ describe("the shipped sets", () => {
         const of = cases.filter((c) => c.expected === label);
         expect(of.length, label).toBeGreaterThanOrEqual(Math.floor(cases.length / task.classes.length) - 2);
         const held = of.filter((c) => c.split === "holdout").length / of.length;
-        expect(held, label).toBeGreaterThan(0.2);
+        // The holdout cases were written first and never tuned on; cases added later went to train.
+        expect(held, label).toBeGreaterThan(0.15);
         expect(held, label).toBeLessThan(0.4);
       }
     });

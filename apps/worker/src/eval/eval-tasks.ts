@@ -1,11 +1,11 @@
 import { paymentStatuses } from "@aiops/shared/canonical";
 import { z } from "zod";
-import { loadPrompt, promptVersions } from "../ai/prompt-files.js";
+import type { PromptFolder } from "../ai/prompt-files.js";
 import type { AiAnswer, AiProvider } from "../ai/provider.js";
 import type { AiTask } from "../ai/task.js";
-import { leadTask } from "../ai/tasks/lead-task.js";
-import { paymentTask } from "../ai/tasks/payment-task.js";
-import { ticketTask } from "../ai/tasks/ticket-task.js";
+import { leadPrompts, leadTask } from "../ai/tasks/lead/task.js";
+import { paymentPrompts, paymentTask } from "../ai/tasks/payment/task.js";
+import { ticketPrompts, ticketTask } from "../ai/tasks/ticket/task.js";
 
 export const evalTaskNames = ["lead", "ticket", "payment"] as const;
 export type EvalTaskName = (typeof evalTaskNames)[number];
@@ -30,6 +30,8 @@ export interface EvalTask {
 interface Spec<I, S extends z.ZodType> {
   name: EvalTaskName;
   task: AiTask<I, S>;
+  /** The task's prompts folder, for the versions besides the worker's. */
+  prompts: PromptFolder;
   input: z.ZodType<I>;
   labelKey: string;
   classes: readonly string[];
@@ -53,7 +55,7 @@ function define<I, S extends z.ZodType>(spec: Spec<I, S>): EvalTask {
   };
 }
 
-// The shapes of LeadInput, TicketInput and PaymentInput (ai/tasks/), strict so a misspelt
+// The shapes of LeadInput, TicketInput and PaymentInput (ai/tasks/<task>/input.ts), strict so a misspelt
 // field in a set is an error rather than a case the task silently reads without it.
 const leadInputSchema = z.strictObject({
   name: z.string().optional(),
@@ -78,17 +80,17 @@ const paymentInputSchema = z.strictObject({
 });
 
 /**
- * A task at every prompt version kept in its prompts folder (`apps/worker/prompts/<task>/`),
+ * A task at every prompt version kept in its prompts folder (`ai/tasks/<task>/prompts/`),
  * the worker's current version first: the others differ only in their instructions.
  */
 function defineVersions<I, S extends z.ZodType>(spec: Spec<I, S>): EvalTask[] {
-  const others = promptVersions(spec.task.name).filter((version) => version !== spec.task.promptVersion);
+  const others = spec.prompts.versions().filter((version) => version !== spec.task.promptVersion);
   return [
     define(spec),
     ...others.map((version) =>
       define({
         ...spec,
-        task: { ...spec.task, promptVersion: version, instructions: loadPrompt(spec.task.name, version) },
+        task: { ...spec.task, promptVersion: version, instructions: spec.prompts.load(version) },
       }),
     ),
   ];
@@ -99,6 +101,7 @@ const versions: Record<EvalTaskName, EvalTask[]> = {
   lead: defineVersions({
     name: "lead",
     task: leadTask,
+    prompts: leadPrompts,
     input: leadInputSchema,
     labelKey: "category",
     classes: leadTask.schema.shape.category.options,
@@ -108,6 +111,7 @@ const versions: Record<EvalTaskName, EvalTask[]> = {
   ticket: defineVersions({
     name: "ticket",
     task: ticketTask,
+    prompts: ticketPrompts,
     input: ticketInputSchema,
     labelKey: "priority",
     classes: ticketTask.schema.shape.priority.options,
@@ -117,6 +121,7 @@ const versions: Record<EvalTaskName, EvalTask[]> = {
   payment: defineVersions({
     name: "payment",
     task: paymentTask,
+    prompts: paymentPrompts,
     input: paymentInputSchema,
     labelKey: "risk",
     classes: paymentTask.schema.shape.risk.options,

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventJobSchema, type PrismaClient } from "@aiops/shared";
 import { PiiMap, redactText } from "../ai/pii.js";
-import { leadInput } from "../ai/tasks/lead-task.js";
-import { ticketInput } from "../ai/tasks/ticket-task.js";
+import { leadInput } from "../ai/tasks/lead/input.js";
+import { ticketInput } from "../ai/tasks/ticket/input.js";
 import { normalizeLead, normalizeTicket } from "../normalize/normalize.js";
 import { type EvalTaskName, evalTask } from "./eval-tasks.js";
 

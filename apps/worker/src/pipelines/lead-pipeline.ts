@@ -1,7 +1,8 @@
 import { metaLeadSchema } from "@aiops/shared";
 import { z } from "zod";
-import { leadAnalysisSchema } from "../ai/schemas.js";
-import { leadInput, leadTask } from "../ai/tasks/lead-task.js";
+import { leadInput } from "../ai/tasks/lead/input.js";
+import { leadAnalysisSchema } from "../ai/tasks/lead/schema.js";
+import { leadTask } from "../ai/tasks/lead/task.js";
 import { leadDraft, withDraft } from "../drafts/draft-record.js";
 import { leadToRead, normalizeLead } from "../normalize/normalize.js";
 import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";

@@ -1,7 +1,8 @@
 import { needsAttention, type Payment } from "@aiops/shared/canonical";
 import { z } from "zod";
-import { paymentAnalysisSchema } from "../ai/schemas.js";
-import { paymentInput, paymentTask } from "../ai/tasks/payment-task.js";
+import { paymentInput } from "../ai/tasks/payment/input.js";
+import { paymentAnalysisSchema } from "../ai/tasks/payment/schema.js";
+import { paymentTask } from "../ai/tasks/payment/task.js";
 import { paymentDraft, withDraft } from "../drafts/draft-record.js";
 import { normalizePayment } from "../normalize/normalize.js";
 import {

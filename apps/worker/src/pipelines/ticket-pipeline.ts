@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { ticketAnalysisSchema } from "../ai/schemas.js";
-import { ticketInput, ticketTask } from "../ai/tasks/ticket-task.js";
+import { ticketInput } from "../ai/tasks/ticket/input.js";
+import { ticketAnalysisSchema } from "../ai/tasks/ticket/schema.js";
+import { ticketTask } from "../ai/tasks/ticket/task.js";
 import { ticketDraft, withDraft } from "../drafts/draft-record.js";
 import { normalizeTicket } from "../normalize/normalize.js";
 import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";

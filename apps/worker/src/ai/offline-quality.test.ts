@@ -2,18 +2,18 @@
 // split, that it answers the same way every time, and that its drafts read like a person's.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseEvalSet } from "../../eval/eval-set.js";
-import { type EvalTaskName, evalTask } from "../../eval/eval-tasks.js";
-import { computeMetrics } from "../../eval/metrics.js";
-import { runCases } from "../../eval/run-cases.js";
-import { modelPath, modelSource, trainables, trainModel } from "../../eval/train.js";
-import { RulesProvider } from "../rules-provider.js";
-import { leadTask } from "../tasks/lead-task.js";
-import { paymentTask } from "../tasks/payment-task.js";
-import { ticketTask } from "../tasks/ticket-task.js";
+import { parseEvalSet } from "../eval/eval-set.js";
+import { type EvalTaskName, evalTask } from "../eval/eval-tasks.js";
+import { computeMetrics } from "../eval/metrics.js";
+import { runCases } from "../eval/run-cases.js";
+import { modelPath, modelSource, trainables, trainModel } from "../eval/train.js";
+import { RulesProvider } from "./rules-provider.js";
+import { leadTask } from "./tasks/lead/task.js";
+import { paymentTask } from "./tasks/payment/task.js";
+import { ticketTask } from "./tasks/ticket/task.js";
 
 const rules = new RulesProvider();
-const setDir = new URL("../../../../../eval/", import.meta.url);
+const setDir = new URL("../../../../eval/", import.meta.url);
 
 async function holdoutAccuracy(name: EvalTaskName): Promise<number> {
   const task = evalTask(name);
@@ -28,7 +28,7 @@ async function holdoutAccuracy(name: EvalTaskName): Promise<number> {
  * figures). They sit at what the shipped provider measures, so a change that makes it worse
  * fails here; raise them when it gets better.
  */
-const holdoutFloor: Record<EvalTaskName, number> = { lead: 0.72, ticket: 0.56, payment: 0.8 };
+const holdoutFloor: Record<EvalTaskName, number> = { lead: 0.74, ticket: 0.65, payment: 0.8 };
 
 describe("the offline provider on the holdout split, through the eval runner", () => {
   for (const name of ["lead", "ticket", "payment"] as const) {
@@ -66,7 +66,8 @@ describe("the offline provider's determinism", () => {
   it("ships the models that `pnpm eval --train` produces from the train split, byte for byte", () => {
     for (const trainable of trainables) {
       const { model, cases } = trainModel(trainable);
-      expect(cases.length).toBe(100);
+      // The train split only: the holdout split (44 cases per task) is never read here.
+      expect(cases.length).toBe({ lead: 140, ticket: 188 }[trainable.task as "lead" | "ticket"]);
       expect(readFileSync(modelPath(trainable), "utf8")).toBe(modelSource(trainable, model));
     }
   });
@@ -165,6 +166,18 @@ describe("the offline provider's drafted replies", () => {
     });
     expect(howTo.output.priority).toBe("normal");
     expect(howTo.output.draftReply).toMatch(/^Hi Lee,[\s\S]*"How to set up SSO with Okta\?"[\s\S]*where in the app/);
+  });
+
+  it("takes a double charge seriously without promising a refund nobody has approved", async () => {
+    const { output } = await rules.complete(ticketTask, {
+      subject: "Fwd: charged twice",
+      description: "We were billed twice for March, $2,400 each time. Our accountant flagged it.",
+      requesterName: "Olu Adeyemi",
+      source: "x",
+    });
+    expect(output).toMatchObject({ priority: "high", category: "billing" });
+    expect(output.draftReply).toMatch(/^Hi Olu,[\s\S]*"charged twice"[\s\S]*invoice numbers[\s\S]*\?/);
+    expect(output.draftReply).not.toMatch(/refund|put right|credit/i);
   });
 
   it("tells a customer which payment failed and how to fix it", async () => {

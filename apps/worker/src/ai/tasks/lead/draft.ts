@@ -1,11 +1,6 @@
-import type { LeadAnalysis } from "../schemas.js";
-import type { LeadInput } from "../tasks/lead-task.js";
-
-/** "Hi Priya," from "Priya Raman"; "Hello," when the form gave no name. */
-export function greeting(name: string | undefined): string {
-  const first = name?.trim().split(/\s+/)[0];
-  return first ? `Hi ${first},` : "Hello,";
-}
+import { greeting } from "../../rules-text.js";
+import type { LeadInput } from "./input.js";
+import type { LeadAnalysis } from "./schema.js";
 
 /**
  * The offline provider's first reply to a lead, written as a salesperson would: to the person,

@@ -1,6 +1,6 @@
-import type { TicketAnalysis } from "../schemas.js";
-import type { TicketInput } from "../tasks/ticket-task.js";
-import { greeting } from "./lead-draft.js";
+import { greeting } from "../../rules-text.js";
+import type { TicketInput } from "./input.js";
+import type { TicketAnalysis } from "./schema.js";
 
 /** The subject as a reply quotes it: without "Re:"/"Fwd:" prefixes and shortened. */
 export function quotedSubject(subject: string): string {
@@ -18,6 +18,8 @@ export function quotedSubject(subject: string): string {
 function nextStep(priority: TicketAnalysis["priority"], category: TicketAnalysis["category"]): string {
   if (priority === "urgent")
     return "We are treating this as urgent and an engineer is on it now. So we can narrow it down quickly: when did it start, and is every user affected or only some? We'll update you here as soon as we know more.";
+  if (priority === "high" && category === "billing")
+    return "Our billing team is checking the charges now. So we can match them quickly: could you confirm the invoice numbers, or the date and amount of each charge?";
   if (priority === "high")
     return "This is high on our list. Could you tell us how many people are affected, whether anything works as a stopgap, and any deadline we should know about?";
   if (category === "feature-request")

@@ -1,10 +1,10 @@
-import type { LeadAnalysis } from "../schemas.js";
-import type { LeadInput } from "../tasks/lead-task.js";
-import { leadDraft } from "./lead-draft.js";
-import { leadModel } from "./lead-model.generated.js";
-import { leadSignals } from "./lead-signals.js";
-import { type LinearModel, probabilities } from "./linear-model.js";
-import { countLinks, foldText, quote, signalNames, words } from "./signals.js";
+import { type LinearModel, probabilities } from "../../linear-model.js";
+import { countLinks, foldText, quote, signalNames, words } from "../../rules-text.js";
+import { leadDraft } from "./draft.js";
+import type { LeadInput } from "./input.js";
+import { leadModel } from "./model.generated.js";
+import type { LeadAnalysis } from "./schema.js";
+import { leadSignals } from "./signals.js";
 
 const freeMail =
   /^(gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|protonmail|gmx|web|mail|yandex|qq|163|orange|free|wanadoo|libero|mailinator|yopmail)\./i;
@@ -34,6 +34,8 @@ const request = new Set(["need", "buyAction", "size", "timelineNow", "explore", 
 /** The rubric's hot: at least two of a need, a timeline, budget or size, authority to buy. */
 const hotEvidence = [["need"], ["timelineNow"], ["budget", "size"], ["authority", "buyAction"]];
 const spamEvidence = new Set(["selling", "scam", "gibberish"]);
+/** Never a prospect, whatever buying words come with it (the CEO gift-card scam asks for a purchase). */
+const junk = new Set(["scam", "gibberish"]);
 
 /**
  * The rubric's hard lines, which no learnt weight overrides: hot needs two of its four kinds
@@ -83,9 +85,11 @@ export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis
     );
   } else if (
     features.includes("f:onlyLinks") ||
-    (signals.includes("injection") && !signals.some((name) => request.has(name)))
+    (signals.includes("injection") && !signals.some((name) => request.has(name))) ||
+    signals.some((name) => junk.has(name))
   ) {
-    // The rubric: links with no message, or a message that only tries to steer the classifier, is spam.
+    // The rubric: links with no message, a message that only tries to steer the classifier,
+    // a scam and gibberish are spam, whatever else they say.
     category = "spam";
     urgency = 0;
   } else {

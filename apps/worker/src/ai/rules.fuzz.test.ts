@@ -2,11 +2,13 @@
 // answer fits its schema, and counting links flags nothing the old link pattern would not.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { leadAnalysisSchema, paymentAnalysisSchema, ticketAnalysisSchema } from "../schemas.js";
-import { leadRules } from "./lead-rules.js";
-import { paymentRules } from "./payment-rules.js";
-import { countLinks } from "./signals.js";
-import { ticketRules } from "./ticket-rules.js";
+import { countLinks } from "./rules-text.js";
+import { leadRules } from "./tasks/lead/rules.js";
+import { leadAnalysisSchema } from "./tasks/lead/schema.js";
+import { paymentRules } from "./tasks/payment/rules.js";
+import { paymentAnalysisSchema } from "./tasks/payment/schema.js";
+import { ticketRules } from "./tasks/ticket/rules.js";
+import { ticketAnalysisSchema } from "./tasks/ticket/schema.js";
 
 const pieces = [
   "http://",

@@ -1,3 +1,5 @@
+// How the offline rules read text and quote it, shared by every task's rules and drafts.
+
 /** A keyword rule of the offline provider: a pattern, its weight and the reason it gives. */
 export interface Signal {
   pattern: RegExp;
@@ -51,6 +53,12 @@ export function countLinks(text: string): number {
     at = lower.indexOf("http", isLink ? address + 1 : at + 4);
   }
   return links;
+}
+
+/** "Hi Priya," from "Priya Raman"; "Hello," when the form gave no name. */
+export function greeting(name: string | undefined): string {
+  const first = name?.trim().split(/\s+/)[0];
+  return first ? `Hi ${first},` : "Hello,";
 }
 
 /** The first sentence of a text, shortened: the offline provider's summary. */

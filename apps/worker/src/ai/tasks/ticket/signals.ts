@@ -13,7 +13,11 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b((is|are|was|were)n'?t (being )?(delivered|sent|processed|arriving)|no longer (works?|sent|delivered|arrives?))\b/,
     /\b((nobody|no one|none of (our|the) [a-z]{1,20}) (can|could|is able|are able|has|have)|nobody in|(n'est|ne sont) (plus )?(envoye|recu|livre)[a-z]{0,12}|no (new|inbound|incoming))\b/,
     /\b(nothing (gets|is|works|loads)|timing out|times out|can'?t (buy|sell|ship|pay|order|check ?out|get in|access|log ?in|work)|cannot (buy|sell|ship|pay|order|access|log ?in|work))\b/,
-    /\b(unable to (work|access|log ?in|sell|answer)|locked out)\b/,
+    /\b(unable to (work|access|log ?in|sell|answer)|(everyone|all of us|we are|we'?re|all (our )?(agents|users|staff)) (are )?locked out)\b/,
+    /\b((nobody|no one|none of us)( [a-z]{1,12}){0,3} (has|have) been able|can'?t work at all|cannot work at all|gone out|going out)\b/,
+    /\b(customers (can'?t|cannot|are unable to) (contact|reach|find|see|access|get|open|log ?in))\b/,
+    /\b(sitting idle|no (customer|one|order) is being|not getting (any )?(answers|replies|emails|orders)|every (outgoing|incoming) (reply|email|message|call))\b/,
+    /\b(no llegan?|ya no (llega|llegan|funciona|carga)|parad[oa]s|nao (chega|chegam)|n'arrivent plus|kommen nicht (mehr )?an|bounc[a-z]{0,4} back|relay denied)\b/,
     /\b(everyone is locked|completely|blind|blocking|blocked|maintenance page|502|503|service unavailable|bad gateway|unreachable|inaccessible|not (loading|responding))\b/,
     /\b((won'?t|doesn'?t|can'?t|cannot) load|unresponsive|halted|frozen|froze|every request|all requests|white screen|blank page|se cae|no funciona nada|ne fonctionne plus)\b/,
     /\b(funktioniert nicht mehr|geht nicht mehr|nao funciona|non funziona)\b/,
@@ -28,23 +32,38 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /不正|漏洩/,
   ],
   dataLoss: [
-    /\b(delet(ed|ing)|lost (all|the|our|my|data|every[a-z]{0,6}|some|\d{1,6})|disappeared|vanished|wip(ed|ing)|erased|purged|gone|verschwunden|geloscht|corrupt[a-z]{0,12}|rewrote|overwritten)\b/,
-    /\b(overwrote|effaces|supprime[a-z]{0,12}|disparu|perdu[a-z]{0,12}|perdid[a-z]{0,12}|borrad[a-z]{0,12}|eliminad[a-z]{0,12}|sumiram|apagad[a-z]{0,12}|perdidos|cancellat[a-z]{0,12}|persi|missing|file not found|empty|data loss)\b/,
+    /\b(delet(ed|ing)|lost (all|the|our|my|data|every[a-z]{0,6}|some|\d{1,6})|disappeared|vanished|wip(ed|ing)|erased|purged|(are|is|were|was|all|everything) gone|verschwunden|geloscht|corrupt[a-z]{0,12}|rewrote|overwritten)\b/,
+    /\b(overwrote|effaces|supprime[a-z]{0,12}|disparu|perdu[a-z]{0,12}|perdid[a-z]{0,12}|borrad[a-z]{0,12}|eliminad[a-z]{0,12})\b/,
+    /\b(sumiram|apagad[a-z]{0,12}|perdidos|cancellat[a-z]{0,12}|persi|file not found|empty|data loss|(is|are|went|gone) missing)\b/,
+    /\b((sind|ist) (alle )?weg|ist leer|sind leer|verloren|leer)\b/,
+    /\b(missing (data|tickets|contacts|records|messages|emails|fields|values|attachments|files|orders|history))\b/,
     /消え|削除/,
   ],
   money: [
-    /\b(charged (twice|every|all|double|again|us|our|the wrong)|double[- ]?charged?|duplicate (charges?|payments?)|overcharged?|wrong (amount|invoice|charge))\b/,
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen( [a-z]{1,12}){0,2} abgelehnt)\b/,
-    /\b(losing (sales|money|revenue|orders|customers))\b/,
+    /\b((pagamentos|pagos|paiements|zahlungen)( [a-z]{1,12}){0,4} (recusad|rechazad|refuse|abgelehnt|fallan|falham)[a-z]{0,3})\b/,
+    /\b((perdemos|perdimos|perdido|perdu)( [a-z0-9]{1,10}){0,2} (vendas|ventas|ventes|pedidos|commandes))\b/,
+    /\b(losing (sales|money|revenue|orders|customers)|(charg|bill)(ing|ed|es) (all )?(our|my) (customers|clients|subscribers|users|members))\b/,
     /\b(customers (can'?t|cannot|are unable to) (pay|check ?out|buy|order)|payouts?|lost (sales|revenue)|perdiendo (ventas|dinero)|perdendo vendas|checkout|can'?t (buy|pay))\b/,
-    /\b(orders? (are |were |is )?(stuck|blocked|not|lost)|refund the difference|cash flow)\b/,
-    /[$€£]\d{1,3},\d{3}|[$€£]\d{4,7}/,
+    /\b(orders? (are |were |is )?(stuck|blocked|not|lost)|pedidos parados|encomendas paradas|commandes bloquees)\b/,
   ],
+  // High, not urgent (docs/ai.md): a double charge or a wrong large invoice hurts, but the business goes on.
+  overcharge: [
+    /\b(charged (twice|every|all|double|again|us|our|the wrong)|double[- ]?charged?|duplicate (charges?|payments?)|overcharged?|wrong (amount|invoice|charge))\b/,
+    /\b(factur[a-z]{0,2} erron[a-z]{0,3}|rechnung (ist )?falsch|falsche rechnung|factura (erronea|incorrecta)|fatura (errada|incorreta)|invoice (is )?wrong)\b/,
+    /\b(billed (us )?(twice|double)|charged two times|refund the difference|cash flow|cobrad[oa]s? (dos veces|duas vezes|em dobro)|doppelt (abgebucht|berechnet)|deux fois)\b/,
+  ],
+  largeAmount: [/[$€£]\d{1,3},\d{3}|[$€£]\d{4,7}/, /\b\d{1,3}[., ]\d{3}[ \t]?(€|eur|usd|gbp|dollars|euros)/],
   everyone: [
-    /\b(all (of )?(our|the|my|[a-z]{1,20}s)|every(one|body)?|entire|whole|none of|nobody|no one|noone|100%|company-wide|organi[sz]ation-wide|todos|todas|nadie|nenhum|ninguem|ninguna?|alle)\b/,
+    /\b(all (of )?(our|the|my|[a-z]{1,20}s)|everyone|everybody|entire|whole|none of|nobody|no one|noone|100%|company-wide|organi[sz]ation-wide|todos|todas|nadie|nenhum|ninguem|ninguna?|alle)\b/,
     /\b(niemand|keiner|aucun|plus aucun|personne|tous|toutes|tutti|nessun[oa]?)\b/,
+    /\b(our (clients|customers|users|callers|patients|guests|members) (cannot|can'?t|are unable|are not able)|to any (agent|user|one))\b/,
+    /\b(every (single )?(one of|user|agent|customer|subscriber|client|ticket|order|request|page|email|reply|account|employee|store|team))\b/,
     /全て|全員|すべて/,
   ],
+  // Their own customers, all of them: the rubric's "cannot serve their own customers".
+  allCustomers:
+    /\b(every (single )?(customer|patient|client|guest|shopper|caller|visitor|buyer)|(all|none) of our (customers|patients|clients|guests|shoppers|callers|visitors)|todos (nuestros|los|os nossos|os) clientes|tous (nos|les) clients|alle (unsere )?kunden)\b/,
   many: [
     /\b\d{1,6}\+?[ \t]?(agents|users|customers|clients|tickets|orders|contacts|records|rows|people|ppl|patients|subscribers)\b/,
     /\b\d{1,6}\+?[ \t]?(staff|employees|mailboxes|accounts|stores|rendez-vous|kontakte|kunden|pedidos|clientes|ordini|commandes|usuarios|utilisateurs)\b/,
@@ -52,7 +71,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b\d{1,6}(名|人|件)/,
   ],
   now: [
-    /\b(right now|at the moment|currently|since (this morning|about|around|yesterday|last night|the (update|upgrade|release|deploy[a-z]{0,12}|migration)|\d))\b/,
+    /\b(right now|at the moment|currently|since (this morning|about|around|yesterday|last night|the (update|upgrade|release|deploy[a-z]{0,12}|migration)))\b/,
+    /\b(since \d{1,2}([:.h]\d{2})?( ?(am|pm|cet|utc|gmt|est|pst))?|since the [a-z0-9]{1,10} (update|upgrade|release|deploy|migration))\b/,
     /\b(for (an|the last|\d{1,6}) (hour|hours|minutes)|an hour|\d{1,6} minutes ago|this morning|as of|desde (as|hace|ayer|esta|las|o)|depuis (ce matin|hier|cette nuit|\d))\b/,
     /\b(seit (heute|gestern|\d)|da (ieri|stamattina|oggi)|heute nacht|cette nuit|immediately|sofort)\b/,
   ],
@@ -63,14 +83,21 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(fail[a-z]{0,12}|errors?|broken|degraded|freez[a-z]{0,12}|hangs?|not working|doesn'?t work|does not work|stopped working|can'?t|cannot|unable|unusable|stuck|loop|rejected|drops?|dropped)\b/,
     /\b(disconnected|crash[a-z]{0,12}|500s?|404|timeouts?|slow|slowness|sluggish|very slow|takes (minutes|forever|ages)|laggy|lag|delayed|late|wrong|incorrect|errad[oa]s|fehler|erreur|falla|falha)\b/,
     /\b(errore|no funciona|ne fonctionne pas)\b/,
-    /\b(funktioniert nicht|nao (funciona|consigo)|non funziona|bloque[a-z]{0,12}|no se ejecutan|kaputt|regression)\b/,
+    /\b(funktioniert nicht|nao (funciona|consigo)|non funziona|bloque[a-z]{0,12}|no se ejecutan|kaputt|regression|locked out)\b/,
+    /\b(duplicat[a-z]{0,6}|creates? two|sent twice|fires? twice|silently|does nothing|not appear[a-z]{0,3}|doesn'?t appear)\b/,
+    /\b(shows? no data|no data (since|at all|anymore)|greyed out|lost access|(will be|is being|gets?) suspended|only (billing )?admin[a-z]{0,8})\b/,
+    /\b(parou|pararam|dejo de|dejaron de|ha dejado de|a cesse de|hat aufgehort|ne (marche|fonctionne) plus|nao aparece[a-z]{0,2}|no aparece[a-z]{0,2}|bounc[a-z]{0,4}|crawling|painfully)\b/,
     /開けな|できな|エラー/,
   ],
   partial: [
     /\b(one region|(in|for) one (region|team|workspace)|only (some|one|a few|certain)|half|a third|a quarter|about \d{1,6}%|\d{1,6}% of|\d{1,6} in \d{1,6}|some (users|of|customers|agents))\b/,
-    /\b(a few (users|agents|customers)|one (user|colleague|agent|of our|person|customer)|une collegue|un collegue|eine kollegin|ein kollege|un usuario|a colleague|only (me|one|for me))\b/,
-    /\b(just me|large share|most|certain)\b/,
+    /\b(large share|most|certain)\b/,
     /\b(intermittent[a-z]{0,12}|degraded)\b/,
+  ],
+  // One user's bug is normal (docs/ai.md): a single person affected is no partial outage.
+  onePerson: [
+    /\b(a few (users|agents|customers)|one (user|colleague|agent|person|customer)|une collegue|un collegue|eine kollegin|ein kollege|un usuario|a colleague|only (me|one|for me))\b/,
+    /\b(just me|the rest of us|everyone else|all (the )?others|alle anderen|los demas|les autres)\b/,
   ],
   deadline: [
     /\b(tomorrow|tonight|by (friday|monday|tuesday|wednesday|thursday|end of)|before (monday|tuesday|wednesday|thursday|friday|the|renewal|our)|due|deadline|audit|demo|presentation|launch)\b/,
@@ -80,13 +107,20 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /明日/,
   ],
   workaround: [
-    /\b(workaround|work around|still works|works? (fine|once|if|for|again)|are fine|is fine|is ok|are ok|manual[a-z]{0,12}|for now|meanwhile|in the meantime|retries (mostly )?work|retrying works)\b/,
+    /\b(workaround|work around|still works|works? (fine|once|if|for|again)|are fine|is fine|is ok|are ok|manual[a-z]{0,12}|for now|in the meantime|(look|looks|seem|seems) fine|retries (mostly )?work|retrying works)\b/,
     /\b(smaller( [a-z]{1,12}){0,3} work|default( [a-z]{1,12}){0,3} works|we paused|muted|funciona si|works|otherwise fine|can still|still able|solucion temporal|contournement)\b/,
   ],
+  // A denial reverses its signal: "there is no workaround", "nothing is down".
+  noWorkaround:
+    /\b(no (workaround|way around|stopgap)|without (a )?(workaround|stopgap)|nothing (we can do|works)|sin solucion|kein workaround|aucune solution)\b/,
+  noDeadline: /\b(no (deadline|due date)|pas de (deadline|date limite)|sin fecha limite|keine deadline)\b/,
+  notDown:
+    /\b(nothing is down|not (a full |an )?(outage|down)|isn'?t down|not completely down|still (up|online|running))\b/,
   // Normal: a question, set-up help, a small billing change.
   howTo: [
     /\b(how (do|can|does|to|should)|where (can|do|is)|is there a (way|guide|setting|option)|is it possible|guide|tutorial|documentation|set ?up|configur[a-z]{1,12}|enable|question|como)\b/,
     /\b(comment (faire|puis|peut)|wie (kann|konnen|richte)|come (posso|si)|podem me indicar|what are|can we|can i|do you support)\b/,
+    /\b(do you (retry|offer|allow|keep|store|have|provide)|how (many|long|often|much)|is there an? (api|export|limit|setting))\b/,
     /どこから|方法|教えて/,
   ],
   billingAdmin: [
@@ -116,7 +150,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
   notUrgent: [
     /\b(not urgent|no rush|no deadline|no hurry|not (a )?(big deal|problem|priority|blocking)|whenever|when you (have|get) (time|a chance|a sec)|low priority|minor|kein drama)\b/,
     /\b(nicht dringend|nao e urgente|no es urgente|pas urgent|non urgente|just (exploring|testing|curious|wanted|fyi|so you know)|curiosit[a-z]{1,12}|par simple|random q|out of curiosity|resolved)\b/,
-    /\b(solved|please close|you can close)\b/,
+    /\b((is|been|got|now|all|already) solved|solved (it|now)|please close|you can close)\b/,
     /\b(close (this|the ticket)|all good now|never ?mind|works now|is this thing on|test ticket)\b/,
   ],
 };

@@ -1,7 +1,7 @@
 import { formatMoney, minorUnitDigits } from "@aiops/shared/canonical";
-import type { PaymentAnalysis } from "../schemas.js";
-import type { PaymentInput } from "../tasks/payment-task.js";
-import { quote, readable } from "./signals.js";
+import { quote, readable } from "../../rules-text.js";
+import type { PaymentInput } from "./input.js";
+import type { PaymentAnalysis } from "./schema.js";
 
 /**
  * Rough US dollars per unit of a currency, only to place an amount in the rubric's bands
