@@ -8,6 +8,7 @@ import { createWorker, type FleetWorker } from "@aiops/worker";
 import { FakeSmtpServer } from "@aiops/worker/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "./support/fresh-database.js";
 
 // Debian's chromium package (.ci/run installs it); no browser is ever downloaded.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -57,7 +58,11 @@ const mails = (to: string) => smtp.mails.filter((mail) => mail.to.some((address)
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
   await smtp.start();
+  // The tabs are read whole, so no other suite's leads or tickets may rank among this one's.
+  // (Screenshots are taken against an empty database given as DATABASE_URL.)
+  const databaseUrl = process.env.UPDATE_SCREENSHOT ? undefined : await freshDatabase("inbox");
   const { config, env } = testConfig({
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     WORKER_METRICS_PORT: "0",
     JOB_BACKOFF_MS: "50",
     SMTP_URL: smtp.url,
@@ -121,7 +126,7 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 900 },
   });
   page = await context.newPage();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.webhookEvent.deleteMany({ where: { source: unscored } });
   await browser?.close();
