@@ -2,6 +2,9 @@ import { type ConnectionOptions, type JobsOptions, Queue } from "bullmq";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import type { Config } from "./config.js";
+import { AppError } from "./errors.js";
+import { bodyDigest, eventRecordId } from "./event-id.js";
+import type { ParsedRequest, SourceDefinition } from "./providers/types.js";
 
 export const eventTypes = ["lead", "ticket", "payment", "ignored"] as const;
 export const eventTypeSchema = z.enum(eventTypes);
@@ -27,7 +30,35 @@ export const eventJobSchema = z.object({
 });
 export type EventJob = z.infer<typeof eventJobSchema>;
 
-/** Retry and retention policy of an event job, from the configuration. */
+/** The longest provider event id a delivery may carry. */
+export const MAX_EVENT_ID_LENGTH = 512;
+
+/**
+ * The job for a delivery whose signature `source` verified: the only place an event job is
+ * built, by the ingress and by the test suites alike. Its id names the provider event
+ * (`eventRecordId`), so every retry of the provider lands on the same job; when the source
+ * does not sign its event id, the signed body's digest goes with it. Throws `invalid_payload`
+ * when the delivery carries no usable event id.
+ */
+export function eventJobFor(source: SourceDefinition, request: ParsedRequest, receivedAt: number): EventJob {
+  const providerEventId = source.eventId(request);
+  if (!providerEventId || providerEventId.length > MAX_EVENT_ID_LENGTH)
+    throw new AppError("invalid_payload", "the event carries no usable event id");
+  const { type, providerType } = source.classify(request);
+  return {
+    id: eventRecordId(source.name, providerEventId),
+    source: source.name,
+    providerEventId,
+    providerType,
+    type,
+    receivedAt: new Date(receivedAt).toISOString(),
+    payload: request.body,
+    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
+    ...(source.eventIdSigned ? {} : { bodyDigest: bodyDigest(request.rawBody) }),
+  };
+}
+
+/** Retry and retention policy of an event job, from the configuration; `id` is the job's id (`EventJob.id`). */
 export function eventJobOptions(config: Config, id: string): JobsOptions {
   return {
     jobId: id,

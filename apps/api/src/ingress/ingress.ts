@@ -1,12 +1,4 @@
-import {
-  AppError,
-  bodyDigest,
-  type ConfiguredSource,
-  type EventJob,
-  eventRecordId,
-  type Headers,
-  type Logger,
-} from "@aiops/shared";
+import { AppError, type ConfiguredSource, eventJobFor, type Headers, type Logger } from "@aiops/shared";
 import type { HttpResult } from "../http/result.js";
 import { validationDetails } from "../http/validation.js";
 import type { IngressMetrics } from "../metrics.js";
@@ -26,8 +18,6 @@ export interface IngressOptions {
   toleranceSeconds: number;
   now?: () => number;
 }
-
-const MAX_EVENT_ID_LENGTH = 512;
 
 /** Verify, parse, validate, name and enqueue one webhook delivery. Knows no web framework. */
 export class Ingress {
@@ -61,22 +51,7 @@ export class Ingress {
     const handshake = definition.handshake?.(request);
     if (handshake) return { status: 200, body: handshake };
 
-    const providerEventId = definition.eventId(request);
-    if (!providerEventId || providerEventId.length > MAX_EVENT_ID_LENGTH)
-      throw new AppError("invalid_payload", "the event carries no usable event id");
-    const { type, providerType } = definition.classify(request);
-    // An unsigned event id (or type) proves nothing: the signed body is what identifies the event.
-    const digest = definition.eventIdSigned ? undefined : bodyDigest(rawBody);
-    const job: EventJob = {
-      id: eventRecordId(definition.name, providerEventId),
-      source: definition.name,
-      providerEventId,
-      providerType,
-      type,
-      receivedAt: new Date(this.now()).toISOString(),
-      payload: body,
-      ...(digest ? { bodyDigest: digest } : {}),
-    };
+    const job = eventJobFor(definition, request, this.now());
 
     let id: string;
     let duplicate: boolean;
@@ -87,6 +62,7 @@ export class Ingress {
       this.options.logger.error({ err: error, source: definition.name, eventId: job.id }, "queue unavailable");
       throw new AppError("queue_unavailable", "the event queue is unavailable; retry later");
     }
+    const { type, providerType, providerEventId } = job;
     this.options.metrics.accepted(definition.name, type, duplicate);
     // Every accepted event is recorded in Postgres and counted in /metrics; the log line is
     // for tracing one delivery, at debug, so the hot path does not pay for it by default.
