@@ -24,6 +24,7 @@ COPY package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/shared/package.json packages/shared/
+COPY packages/testing/package.json packages/testing/
 
 FROM manifests AS build
 RUN pnpm install --frozen-lockfile --offline

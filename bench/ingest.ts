@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { signedRequest, stripeSource } from "@aiops/shared";
-import { freePort } from "@aiops/shared/testing";
+import { freePort } from "@aiops/testing";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 

@@ -18,9 +18,8 @@ import {
   type PrismaClient,
   signedRequest,
 } from "@aiops/shared";
-import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
+import { FakeOpenAiServer, TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/testing";
 import { EventStore } from "@aiops/worker";
-import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { machineBusyMs } from "./support/machine-cpu.js";

@@ -23,8 +23,7 @@ import {
   eventJobOptions,
   eventRecordId,
 } from "@aiops/shared";
-import { freePort, testConfig, uniquePrefix } from "@aiops/shared/testing";
-import { FakeOpenAiServer } from "@aiops/worker/testing";
+import { FakeOpenAiServer, freePort, testConfig, uniquePrefix } from "@aiops/testing";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { drawChart } from "./support/line-chart.js";

@@ -2,11 +2,20 @@
 // admin API (or Slack's buttons), then sent once through fake Zendesk, GitHub, Slack and SMTP servers.
 import { type Api, createApi } from "@aiops/api";
 import { type Config, createDatabase, createLogger, type Draft, type PrismaClient, slackScheme } from "@aiops/shared";
-import { postSample, TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import {
+  FakeGitHub,
+  FakeSlackApi,
+  FakeSlackWebhook,
+  FakeSmtpServer,
+  FakeZendesk,
+  postSample,
+  ServiceProcess,
+  TEST_ADMIN_TOKEN,
+  TEST_SECRETS,
+  testConfig,
+} from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
-import { FakeGitHub, FakeSlackApi, FakeSlackWebhook, FakeSmtpServer, FakeZendesk } from "@aiops/worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkerProcess } from "../apps/worker/test/support/worker-process.js";
 
 const logger = createLogger({ level: "silent" });
 let seq = Math.floor(Math.random() * 1_000_000) * 100;
@@ -372,7 +381,7 @@ describe("a sender killed mid-send", () => {
     const first = await startPlatform({ JOB_LOCK_MS: "1000" });
     const { draft, body } = await draftFor(first, "github");
     await first.worker.close();
-    const child = new WorkerProcess({ ...platformEnv().env, ...pick(first.config), JOB_LOCK_MS: "1000" });
+    const child = new ServiceProcess("worker", { ...platformEnv().env, ...pick(first.config), JOB_LOCK_MS: "1000" });
     let replacement: FleetWorker | undefined;
     try {
       await child.ready();

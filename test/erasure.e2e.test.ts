@@ -4,9 +4,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { type Api, createApi } from "@aiops/api";
 import { type Config, createDatabase, createEventsQueue, createLogger, type PrismaClient } from "@aiops/shared";
-import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
+import { FakeSmtpServer, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
-import { FakeSmtpServer } from "@aiops/worker/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

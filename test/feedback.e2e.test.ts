@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Api, createApi } from "@aiops/api";
 import { builtInSources, createDatabase, createLogger, type PrismaClient, signedRequest } from "@aiops/shared";
-import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEvalCli } from "../apps/worker/src/eval/eval-cli.js";

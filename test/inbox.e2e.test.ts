@@ -3,9 +3,8 @@
 import { existsSync } from "node:fs";
 import { type Api, createApi } from "@aiops/api";
 import { createDatabase, createLogger, type PrismaClient } from "@aiops/shared";
-import { postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/shared/testing";
+import { FakeSmtpServer, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
-import { FakeSmtpServer } from "@aiops/worker/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "./support/fresh-database.js";

@@ -8,9 +8,8 @@ import {
   type PrismaClient,
   signedRequest,
 } from "@aiops/shared";
-import { postSample, TEST_SECRETS, testConfig } from "@aiops/shared/testing";
+import { FakeOpenAiServer, postSample, TEST_SECRETS, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
-import { FakeOpenAiServer } from "@aiops/worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const logger = createLogger({ level: "silent" });

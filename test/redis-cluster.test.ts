@@ -11,11 +11,9 @@ import {
   redisKey,
   signedRequest,
 } from "@aiops/shared";
-import { TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/shared/testing";
-import { FakeOpenAiServer } from "@aiops/worker/testing";
+import { FakeOpenAiServer, ServiceProcess, TEST_SECRETS, testConfig, uniquePrefix, waitFor } from "@aiops/testing";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceProcess } from "./faults/support/service-process.js";
 import { LocalRedisCluster } from "./support/redis-cluster.js";
 
 const logger = createLogger({ level: "silent" });
@@ -82,14 +80,6 @@ async function post(sourceName: string, request: ReturnType<typeof signedRequest
   return { status: response.status, body: (await response.json()) as { id: string; duplicate: boolean } };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const statuses = (ids: string[]) =>
   db.webhookEvent.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, attempts: true } });
 const allCompleted = async (ids: string[]) =>
@@ -136,7 +126,7 @@ describe("Redis Cluster", () => {
     const again = await post("new-lead", lead);
     expect(again).toEqual({ status: 200, body: { id: ids[0], duplicate: true } });
 
-    await until(() => allCompleted(ids), 20_000, "events completed");
+    await waitFor(() => allCompleted(ids), "events completed", 20_000);
     const again2 = await post("new-lead", lead);
     expect(again2).toEqual({ status: 200, body: { id: ids[0], duplicate: true } });
     expect(await db.webhookEvent.count({ where: { id: ids[0] } })).toBe(1);
@@ -185,14 +175,14 @@ describe("Redis Cluster", () => {
     for (const answer of answers) expect(answer.status).toBe(202);
     const ids = answers.map((answer) => answer.body.id);
     // More events in flight than one worker's concurrency (3): the first worker holds some.
-    await until(
+    await waitFor(
       async () => (await statuses(ids)).filter((row) => row.status === "processing").length > 3,
-      15_000,
       "both workers busy",
+      15_000,
     );
     expect((await first.kill("SIGKILL")).signal).toBe("SIGKILL");
 
-    await until(() => allCompleted(ids), 40_000, "every event completed");
+    await waitFor(() => allCompleted(ids), "every event completed", 40_000);
     const rows = await statuses(ids);
     // The jobs the killed worker held were taken over and run again by the other one.
     expect(rows.filter((row) => row.attempts >= 2).length).toBeGreaterThan(0);

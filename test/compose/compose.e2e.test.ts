@@ -7,11 +7,11 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseEnv } from "node:util";
 import { builtInSources, signedRequest } from "@aiops/shared";
+import { freePort } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const composeCommand = (process.env.AIOPS_COMPOSE ?? "").trim().split(/\s+/).filter(Boolean);
@@ -88,16 +88,6 @@ async function healthy(service: string, count: number): Promise<string[]> {
     return ids.length === count && ids.every((id) => inspect(id, "{{.State.Health.Status}}") === "healthy")
       ? ids
       : undefined;
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port: found } = server.address() as { port: number };
-      server.close(() => resolve(found));
-    });
-    server.on("error", reject);
   });
 }
 

@@ -2,7 +2,7 @@
 // answering garbage, 30 s each. Steps retry and complete once it is back; events that used
 // up their attempts, or got a second bad answer, are `failed` and complete after a replay.
 
-import { TEST_ADMIN_TOKEN } from "@aiops/shared/testing";
+import { TEST_ADMIN_TOKEN } from "@aiops/testing";
 import { afterAll, expect, it } from "vitest";
 import { Fleet } from "./support/fleet.js";
 import { record } from "./support/report.js";

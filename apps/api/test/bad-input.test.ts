@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startApi } from "./harness.js";

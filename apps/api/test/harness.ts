@@ -1,7 +1,6 @@
-import { createLogger, EVENTS_QUEUE, type EventJob, parseConfig } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import { createLogger, type EventJob, parseConfig } from "@aiops/shared";
+import { TestEventsQueue, testEnv } from "@aiops/testing";
+import type { Queue } from "bullmq";
 import { type Api, createApi } from "../src/api.js";
 import { IngressMetrics } from "../src/metrics.js";
 
@@ -22,31 +21,22 @@ export async function startApi(overrides: Record<string, string | undefined> = {
   const config = parseConfig(env);
   const api = createApi(config, { logger: createLogger({ level: "silent" }), env, metrics: new IngressMetrics() });
   const port = await api.listen(0, "127.0.0.1");
-  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
-  const queue = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+  const events = new TestEventsQueue(config);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     api,
-    queue,
+    queue: events.queue,
     env,
     async post(source, body, headers) {
       const response = await fetch(`${url}/webhook/${source}`, { method: "POST", headers, body });
       const text = await response.text();
       return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : text };
     },
-    async jobs() {
-      const jobs = await queue.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
-      return jobs.map((job) => job.data);
-    },
+    jobs: () => events.jobs(),
     async close() {
       await api.close();
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      // The ingress's acknowledgement markers live beside the queue under the same prefix.
-      const markers = await connection.keys(`${config.QUEUE_PREFIX}:*`);
-      if (markers.length > 0) await connection.del(...markers);
-      connection.disconnect();
+      await events.close();
     },
   };
 }

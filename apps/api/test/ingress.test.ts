@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { eventRecordId } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import { sign as octokitSign } from "@octokit/webhooks-methods";
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { leadSource, signedRequest } from "@aiops/shared";
-import { freePort, TEST_SECRETS } from "@aiops/shared/testing";
+import { freePort, TEST_SECRETS } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startApi } from "./harness.js";
 

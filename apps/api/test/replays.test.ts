@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bodyClaimKey, bodyDigest, eventRecordId, parseConfig } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import { sign as octokitSign } from "@octokit/webhooks-methods";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";

@@ -1,11 +1,10 @@
 import { createDatabase, type PrismaClient, redisKey, sqlFor } from "@aiops/shared";
-import { testConfig } from "@aiops/shared/testing";
+import { FakeOpenAiServer, FakeSlackWebhook, sampleEvent, testConfig } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DailyBudget } from "../src/ai/daily-budget.js";
-import { FakeOpenAiServer, FakeSlackWebhook } from "../src/testing/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 // AI_DAILY_BUDGET_USD, end to end through two workers of one fleet.
 const fake = new FakeOpenAiServer();

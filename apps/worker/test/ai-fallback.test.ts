@@ -1,6 +1,6 @@
+import { FakeOpenAiServer, sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeOpenAiServer } from "../src/testing/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 // OPENAI_FALLBACK_MODEL: the primary model is down, the fallback answers.
 const fake = new FakeOpenAiServer();

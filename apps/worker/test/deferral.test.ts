@@ -1,6 +1,6 @@
+import { FakeHubSpotServer, FakeOpenAiServer, sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeHubSpotServer, FakeOpenAiServer } from "../src/testing/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 // A downstream that answers 429 with a `retry-after` longer than its step waits out: the
 // event is put back until then (BullMQ's delayed set), not retried on the queue's backoff.

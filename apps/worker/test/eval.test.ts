@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FakeOpenAiServer } from "@aiops/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runEvalCli } from "../src/eval/eval-cli.js";
 import type { CaseResult, Metrics } from "../src/eval/metrics.js";
-import { FakeOpenAiServer } from "../src/testing/index.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fake = new FakeOpenAiServer();

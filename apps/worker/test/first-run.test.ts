@@ -1,10 +1,11 @@
 // An event's first run in one statement (`FirstRun`): with the offline rules and no
 // connector, the event's row, its CRM records and its steps are inserted together.
 import { groupCommitOf } from "@aiops/shared";
+import { sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Crm } from "../src/crm/crm.js";
 import { PermanentError } from "../src/errors/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 /** A CRM that refuses leads for one email, as a constraint would, or fails one lead once; it counts its lead writes. */
 class RefusingCrm extends Crm {

@@ -7,7 +7,7 @@ import {
   MAINTENANCE_QUEUE,
   parseConfig,
 } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { testEnv } from "@aiops/testing";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRUNE_SCHEDULER_ID, startMaintenance } from "../src/maintenance/maintenance.js";

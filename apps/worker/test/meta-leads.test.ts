@@ -1,8 +1,9 @@
 // Meta Lead Ads webhooks name a lead (`leadgen_id`) without its answers: the worker reads
 // them from the Graph API, here a local server that speaks its route and errors.
+
+import { FakeMetaGraph, nextSeq, sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeMetaGraph } from "../src/testing/index.js";
-import { type Harness, nextSeq, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 const graph = new FakeMetaGraph();
 let h: Harness;

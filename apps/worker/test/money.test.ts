@@ -1,9 +1,9 @@
 // A failed 1000 JPY payment, through the pipeline: every place that shows the amount (the
 // CRM's activity, the drafted message, Slack, HubSpot) uses the currency's own minor unit.
+import { FakeHubSpotServer, FakeSlackWebhook, sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paymentRules } from "../src/ai/tasks/payment/rules.js";
-import { FakeHubSpotServer, FakeSlackWebhook } from "../src/testing/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 const slack = new FakeSlackWebhook();
 const hubspot = new FakeHubSpotServer();

@@ -1,15 +1,12 @@
 import { createDatabase, createEventsQueue, type EventJob } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { FakeOpenAiServer, ServiceProcess, sampleEvent, testEnv, WebhookReceiver, waitFor } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeOpenAiServer, WebhookReceiver } from "../src/testing/index.js";
-import { sampleEvent } from "./support/harness.js";
-import { WorkerProcess } from "./support/worker-process.js";
 
 const SECRET = `whsec_${Buffer.from("process-test-outbound-secret-32b").toString("base64")}`;
 const fake = new FakeOpenAiServer();
 const receiver = new WebhookReceiver(SECRET);
-const processes: WorkerProcess[] = [];
+const processes: ServiceProcess[] = [];
 const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
 
 beforeAll(async () => {
@@ -34,7 +31,7 @@ function setup(overrides: Record<string, string> = {}) {
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queue = createEventsQueue({ QUEUE_PREFIX: env.QUEUE_PREFIX } as never, redis);
   const start = () => {
-    const worker = new WorkerProcess(env);
+    const worker = new ServiceProcess("worker", env);
     processes.push(worker);
     return worker;
   };
@@ -57,14 +54,6 @@ function setup(overrides: Record<string, string> = {}) {
   return { env, queue, start, enqueue, statuses, close };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const uniqueLead = () =>
   sampleEvent("new-lead", undefined, (body) => (body.message = `Quote for 30 seats ${Math.random()}`));
 
@@ -78,11 +67,11 @@ describe("worker processes", () => {
     const first = t.start();
     await first.ready();
     await t.enqueue(events);
-    await until(async () => fake.waiting >= 3, 20_000, "the first worker's three AI requests");
-    await until(
+    await waitFor(async () => fake.waiting >= 3, "the first worker's three AI requests", 20_000);
+    await waitFor(
       async () => (await t.statuses(events)).filter((e) => e.status === "processing").length >= 3,
-      10_000,
       "first worker busy",
+      10_000,
     );
     // Only the first worker runs yet: every event in flight is one of its jobs.
     const taken = (await t.statuses(events)).filter((e) => e.status === "processing").map((e) => e.id);
@@ -93,10 +82,10 @@ describe("worker processes", () => {
     expect((await first.exited).signal).toBe("SIGKILL");
     fake.release();
 
-    await until(
+    await waitFor(
       async () => (await t.statuses(events)).every((e) => e.status === "completed"),
-      30_000,
       "all events completed",
+      30_000,
     );
     const rows = await t.statuses(events);
     // Each job the killed worker held was run again by the other one: its attempt count shows it.
@@ -123,17 +112,17 @@ describe("worker processes", () => {
     const worker = t.start();
     await worker.ready();
     await t.enqueue(events);
-    await until(async () => fake.waiting === 2, 20_000, "two AI requests");
-    await until(
+    await waitFor(async () => fake.waiting === 2, "two AI requests", 20_000);
+    await waitFor(
       async () => (await t.statuses(events)).filter((e) => e.status === "processing").length === 2,
-      10_000,
       "two in flight",
+      10_000,
     );
     worker.kill("SIGTERM");
-    await until(
+    await waitFor(
       async () => worker.output.some((line) => line.includes('"shutting down"')),
-      10_000,
       "shutdown to start",
+      10_000,
     );
     fake.release();
     expect((await worker.exited).code).toBe(0);

@@ -1,4 +1,4 @@
-import { uniquePrefix } from "@aiops/shared/testing";
+import { uniquePrefix } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../src/ai/rate-limiter.js";

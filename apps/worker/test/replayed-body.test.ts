@@ -3,8 +3,9 @@
 // worker must recognise the signed body in Postgres and not process it a second time.
 import { randomUUID } from "node:crypto";
 import { type EventJob, eventRecordId } from "@aiops/shared";
+import { sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

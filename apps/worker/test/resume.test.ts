@@ -1,8 +1,8 @@
 import { standardWebhooksScheme } from "@aiops/shared";
+import { FakeHubSpotServer, FakeOpenAiServer, FakeSlackWebhook, sampleEvent, WebhookReceiver } from "@aiops/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Crm } from "../src/crm/crm.js";
-import { FakeHubSpotServer, FakeOpenAiServer, FakeSlackWebhook, WebhookReceiver } from "../src/testing/index.js";
-import { type Harness, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 /** A CRM whose next writes fail, as if Postgres had a bad moment. */
 class FlakyCrm extends Crm {

@@ -1,14 +1,12 @@
 // The offline rules on a hostile lead: a message built to make a backtracking pattern take
 // most of a minute must not hold the worker that runs it, nor the leads queued behind it.
 import { createDatabase, createEventsQueue, type EventJob, eventJobOptions, parseConfig } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { ServiceProcess, sampleEvent, testEnv } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { sampleEvent } from "./support/harness.js";
-import { WorkerProcess } from "./support/worker-process.js";
 
 const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
-const workers: WorkerProcess[] = [];
+const workers: ServiceProcess[] = [];
 
 afterAll(async () => {
   for (const worker of workers) worker.kill("SIGKILL");
@@ -26,7 +24,7 @@ describe("the offline rules provider on a hostile lead", () => {
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     const queue = createEventsQueue(config, redis);
     // A worker in its own process: a blocked event loop there cannot stop this test's clock.
-    const worker = new WorkerProcess(env);
+    const worker = new ServiceProcess("worker", env);
     workers.push(worker);
     await worker.ready();
 

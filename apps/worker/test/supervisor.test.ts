@@ -5,15 +5,12 @@
 
 import { createServer, type Server } from "node:net";
 import { createDatabase, createEventsQueue, type EventJob } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { FakeOpenAiServer, ServiceProcess, sampleEvent, testEnv, waitFor } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeOpenAiServer } from "../src/testing/index.js";
-import { sampleEvent } from "./support/harness.js";
-import { WorkerProcess } from "./support/worker-process.js";
 
 const fake = new FakeOpenAiServer();
-const processes: WorkerProcess[] = [];
+const processes: ServiceProcess[] = [];
 const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
 
 beforeAll(() => fake.start());
@@ -33,7 +30,7 @@ function setup(overrides: Record<string, string> = {}) {
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queue = createEventsQueue({ QUEUE_PREFIX: env.QUEUE_PREFIX } as never, redis);
   const start = (args: string[] = []) => {
-    const worker = new WorkerProcess(env, args);
+    const worker = new ServiceProcess("worker", env, args);
     processes.push(worker);
     return worker;
   };
@@ -56,31 +53,23 @@ function setup(overrides: Record<string, string> = {}) {
   return { env, queue, start, enqueue, statuses, close };
 }
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** The fields of the first JSON log line carrying `msg`. */
-function logged(worker: WorkerProcess, msg: string): Record<string, unknown> | undefined {
+function logged(worker: ServiceProcess, msg: string): Record<string, unknown> | undefined {
   const line = worker.output.find((l) => l.includes(`"msg":"${msg}"`));
   return line ? (JSON.parse(line) as Record<string, unknown>) : undefined;
 }
 
 async function supervisorReady(
-  worker: WorkerProcess,
+  worker: ServiceProcess,
   timeoutMs = 90_000,
 ): Promise<{ pids: number[]; metricsPort: number }> {
-  await until(
+  await waitFor(
     () => {
       if (worker.child.exitCode !== null) throw new Error(`supervisor exited:\n${worker.output.join("\n")}`);
       return logged(worker, "supervisor started") !== undefined;
     },
-    timeoutMs,
     "supervisor started",
+    timeoutMs,
   );
   return logged(worker, "supervisor started") as { pids: number[]; metricsPort: number };
 }
@@ -132,10 +121,10 @@ describe("start:worker --processes N", () => {
     expect(metricsPort).toBeGreaterThan(0);
 
     const events = await t.enqueue(60);
-    await until(
+    await waitFor(
       async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
-      60_000,
       "events completed",
+      60_000,
     );
 
     const byPid = await jobsByPid(metricsPort);
@@ -159,10 +148,10 @@ describe("start:worker --processes N", () => {
     const { pids } = await supervisorReady(supervisor);
     const events = await t.enqueue(12);
     // Two children, two jobs each: four in flight.
-    await until(
+    await waitFor(
       async () => (await t.statuses(events)).filter((s) => s === "processing").length === 4,
-      30_000,
       "four in flight",
+      30_000,
     );
     supervisor.kill("SIGTERM");
     expect((await supervisor.exited).code).toBe(0);
@@ -188,7 +177,7 @@ describe("start:worker --processes N", () => {
       supervisor.output
         .filter((l) => l.includes('"worker started"'))
         .map((l) => JSON.parse(l) as { pid: number; slot: string });
-    await until(() => restarted().some((w) => !pids.includes(w.pid)), 90_000, "a new child");
+    await waitFor(() => restarted().some((w) => !pids.includes(w.pid)), "a new child", 90_000);
     const replacement = restarted().find((w) => !pids.includes(w.pid))!;
     expect(replacement.slot).toBe(restarted().find((w) => w.pid === victim)!.slot);
     expect(
@@ -199,15 +188,15 @@ describe("start:worker --processes N", () => {
     expect(alive(replacement.pid)).toBe(true);
 
     const events = await t.enqueue(40);
-    await until(
+    await waitFor(
       async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
-      60_000,
       "events completed",
+      60_000,
     );
-    await until(
+    await waitFor(
       async () => (await jobsByPid(metricsPort)).has(replacement.pid),
-      10_000,
       "the replacement in the metrics",
+      10_000,
     );
     const byPid = await jobsByPid(metricsPort);
     expect(byPid.get(replacement.pid)).toBeGreaterThan(0);
@@ -239,10 +228,10 @@ describe("separate start:worker commands on one host", () => {
     ).toBe(true);
 
     const events = await t.enqueue(40);
-    await until(
+    await waitFor(
       async () => (await t.statuses(events)).filter((s) => s === "completed").length === events.length,
-      60_000,
       "events completed",
+      60_000,
     );
     const jobs = await Promise.all(
       ports.map(async (port) => [...(await jobsByPid(port)).values()].reduce((a, b) => a + b, 0)),

@@ -1,7 +1,7 @@
+import { FakeGitHub, FakeSlackApi, FakeZendesk, nextSeq, sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triageMarker } from "../src/connectors/triage-write-back.js";
-import { FakeGitHub, FakeSlackApi, FakeZendesk } from "../src/testing/index.js";
-import { type Harness, nextSeq, sampleEvent, startHarness } from "./support/harness.js";
+import { type Harness, startHarness } from "./support/harness.js";
 
 const zendesk = new FakeZendesk();
 const github = new FakeGitHub();

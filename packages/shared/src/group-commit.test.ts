@@ -1,7 +1,7 @@
+import { testConfig } from "@aiops/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchClient, GroupCommit } from "./group-commit.js";
-import { testConfig } from "./testing/index.js";
 
 const url = testConfig().config.DATABASE_URL;
 const table = `group_commit_test_${process.pid}`;

@@ -1,18 +1,8 @@
 // The platform as separate processes (one API, N workers) on a queue prefix of its own,
 // with a fake OpenAI server that counts what it is asked.
-import {
-  type Config,
-  createDatabase,
-  createEventsQueue,
-  type EventJob,
-  type PrismaClient,
-  parseConfig,
-} from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
-import { FakeOpenAiServer } from "@aiops/worker/testing";
+import { type Config, createDatabase, type EventJob, type PrismaClient, parseConfig } from "@aiops/shared";
+import { FakeOpenAiServer, freePort, ServiceProcess, TestEventsQueue, testEnv } from "@aiops/testing";
 import type { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { freePort, ServiceProcess } from "./service-process.js";
 
 export interface FleetOptions {
   workers: number;
@@ -54,7 +44,7 @@ export class Fleet {
   config!: Config;
   db!: PrismaClient;
   queue!: Queue<EventJob>;
-  private redis!: Redis;
+  private events!: TestEventsQueue;
   url = "";
 
   static async start(options: FleetOptions): Promise<Fleet> {
@@ -65,9 +55,8 @@ export class Fleet {
     fleet.config = parseConfig(fleet.env);
     fleet.url = `http://127.0.0.1:${port}`;
     fleet.db = createDatabase(options.checkDatabaseUrl ?? fleet.config.DATABASE_URL);
-    fleet.redis = new Redis(fleet.config.REDIS_URL, { maxRetriesPerRequest: null });
-    fleet.redis.on("error", () => undefined);
-    fleet.queue = createEventsQueue(fleet.config, fleet.redis);
+    fleet.events = new TestEventsQueue(fleet.config);
+    fleet.queue = fleet.events.queue;
     await Promise.all([fleet.startApi(), ...Array.from({ length: options.workers }, () => fleet.startWorker())]);
     return fleet;
   }
@@ -104,9 +93,7 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all([this.api, ...this.workers].filter(Boolean).map((p) => p.kill("SIGTERM")));
-    await this.queue.obliterate({ force: true }).catch(() => undefined);
-    await this.queue.close().catch(() => undefined);
-    this.redis.disconnect();
+    await this.events.close();
     await Promise.all([this.fake.close(), this.db.$disconnect()]);
   }
 }

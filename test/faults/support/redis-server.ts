@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./service-process.js";
+import { freePort } from "@aiops/testing";
 
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -2,7 +2,7 @@
 // the providers do: a 5xx, a timeout or a refused connection is retried with backoff until
 // the platform acknowledges the event; nothing else is.
 import { builtInSources, type SampleEvent, type SourceDefinition, signedRequest } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 
 /** Sources that map onto the three event types: a lead form, a Zendesk ticket, a Stripe payment. */
 const MIX = ["new-lead", "new-ticket", "payment"] as const;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { leadSource, stripeSource } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiProcess, startApiProcess } from "./api-process.js";
 import { contractViolation, INGRESS_ERRORS } from "./contract.js";

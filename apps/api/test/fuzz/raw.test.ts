@@ -1,5 +1,5 @@
 import { leadSource } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ApiProcess, startApiProcess } from "./api-process.js";

@@ -1,5 +1,5 @@
 import { builtInSources, type ErrorCode, type SourceDefinition } from "@aiops/shared";
-import { TEST_SECRETS } from "@aiops/shared/testing";
+import { TEST_SECRETS } from "@aiops/testing";
 import fc from "fast-check";
 import { type BodyOutcome, type BodyRecipe, bodyRecipe, buildBody } from "./bodies.js";
 import type { HttpRequest } from "./http-client.js";

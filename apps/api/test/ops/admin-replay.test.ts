@@ -1,6 +1,7 @@
+import { waitFor } from "@aiops/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeDownstreams, startFakeWorker } from "./fake-worker.js";
-import { type OpsHarness, startOpsApi, waitFor } from "./harness.js";
+import { type OpsHarness, startOpsApi } from "./harness.js";
 
 describe("replay", () => {
   let h: OpsHarness;

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
+import { waitFor } from "@aiops/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeDownstreams, startFakeWorker } from "./fake-worker.js";
-import { ADMIN_TOKEN, type OpsHarness, startOpsApi, waitFor } from "./harness.js";
+import { ADMIN_TOKEN, type OpsHarness, startOpsApi } from "./harness.js";
 
 // Debian's chromium package (.ci/run installs it); no browser is ever downloaded.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -2,18 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Config,
-  createLogger,
-  customSource,
-  EVENTS_QUEUE,
-  type EventJob,
-  parseConfig,
-  signedRequest,
-} from "@aiops/shared";
-import { TEST_ADMIN_TOKEN, testEnv } from "@aiops/shared/testing";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import { type Config, createLogger, customSource, type EventJob, parseConfig, signedRequest } from "@aiops/shared";
+import { TEST_ADMIN_TOKEN, TestEventsQueue, testEnv, waitFor } from "@aiops/testing";
+import type { Queue } from "bullmq";
 import { type Api, type ApiOptions, createApi } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
 
@@ -73,8 +64,7 @@ export async function startOpsApi(
   // Redis and Postgres connect in the background; tests start once both answer.
   await waitFor(async () => (await fetch(`${url}/readyz`)).ok, "the API to be ready");
   const metricsUrl = options.metricsPort ? `http://127.0.0.1:${await api.listenMetrics(0, "127.0.0.1")}` : undefined;
-  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+  const events = new TestEventsQueue(config);
   const definition = customSource(spec);
 
   async function call(path: string, init: RequestInit = {}) {
@@ -99,7 +89,7 @@ export async function startOpsApi(
     api,
     signed,
     config,
-    queue,
+    queue: events.queue,
     source,
     async deliver(deliveryId = `msg_${randomUUID()}`, body = LEAD) {
       const request = signed(deliveryId, body);
@@ -114,26 +104,7 @@ export async function startOpsApi(
     },
     async close() {
       await api.close();
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      const keys = await connection.keys(`${config.QUEUE_PREFIX}:*`);
-      if (keys.length > 0) await connection.del(...keys);
-      connection.disconnect();
+      await events.close();
     },
   };
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

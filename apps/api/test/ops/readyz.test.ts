@@ -1,11 +1,10 @@
 import { Writable } from "node:stream";
 import { parseConfig } from "@aiops/shared";
-import { testEnv } from "@aiops/shared/testing";
+import { testEnv, waitFor } from "@aiops/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Api, createApi } from "../../src/api.js";
 import { IngressMetrics } from "../../src/metrics.js";
-import { waitFor } from "./harness.js";
 
 /** A Postgres address where nothing listens: its driver error names the host and port. */
 const UNREACHABLE_DB = "postgresql://postgres@127.0.0.1:9/aiops_nowhere";

@@ -1,6 +1,7 @@
+import { waitFor } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWorker } from "./fake-worker.js";
-import { type OpsHarness, startOpsApi, waitFor } from "./harness.js";
+import { type OpsHarness, startOpsApi } from "./harness.js";
 
 describe("bounded Redis", () => {
   let h: OpsHarness;

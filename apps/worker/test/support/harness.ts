@@ -1,57 +1,17 @@
 // Runs a worker in-process against the real Redis and Postgres, on a queue prefix of its own.
 import {
-  bodyDigest,
-  builtInSources,
   type Config,
   createDatabase,
-  createEventsQueue,
   createLogger,
   type EventJob,
-  eventJobOptions,
-  eventRecordId,
   type PrismaClient,
   type WebhookEvent,
 } from "@aiops/shared";
-import { testConfig } from "@aiops/shared/testing";
+import { TestEventsQueue, testConfig, waitFor } from "@aiops/testing";
 import type { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { createWorker, type WorkerOptions } from "../../src/create-worker.js";
 import type { FleetWorker } from "../../src/fleet-worker.js";
 import { WorkerMetrics } from "../../src/metrics.js";
-
-let counter = Math.floor(Math.random() * 1_000_000) * 1000;
-
-/** A sequence number no other test uses: sample emails and ids derive from it. */
-export function nextSeq(): number {
-  return ++counter;
-}
-
-/**
- * An event job exactly as the ingress would enqueue it for a source's sample (or a body
- * changed by `edit`): same id derivation, classification and provider event id.
- */
-export function sampleEvent(sourceName: string, seq = nextSeq(), edit?: (body: any) => void): EventJob {
-  const source = builtInSources.find((candidate) => candidate.name === sourceName);
-  if (!source) throw new Error(`no source ${sourceName}`);
-  const sample = source.sample(seq, Date.now() + seq);
-  const body = structuredClone(sample.body);
-  edit?.(body);
-  const rawBody = Buffer.from(JSON.stringify(body));
-  const headers = { "content-type": "application/json", ...sample.headers };
-  const request = { headers, rawBody, body };
-  const providerEventId = source.eventId(request) ?? String(seq);
-  const { type, providerType } = source.classify(request);
-  return {
-    id: eventRecordId(source.name, providerEventId),
-    source: source.name,
-    providerEventId,
-    providerType,
-    type,
-    receivedAt: new Date().toISOString(),
-    payload: body,
-    ...(source.eventIdSigned ? {} : { bodyDigest: bodyDigest(rawBody) }),
-  };
-}
 
 export interface Harness {
   config: Config;
@@ -59,6 +19,7 @@ export interface Harness {
   worker: FleetWorker;
   metrics: WorkerMetrics;
   queue: Queue<EventJob>;
+  /** Enqueues the job as the ingress does (`sampleEvent` builds one) and returns it. */
   enqueue(event: EventJob): Promise<EventJob>;
   waitFor(id: string, statuses?: string[], timeoutMs?: number): Promise<WebhookEvent>;
   close(): Promise<void>;
@@ -77,8 +38,7 @@ export async function startHarness(
   const db = createDatabase(config.DATABASE_URL, { batchStatements: config.WORKER_DB_BATCH });
   const metrics = new WorkerMetrics();
   const worker = createWorker(config, { logger: quiet, db, metrics, ...options });
-  const producer = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = createEventsQueue(config, producer);
+  const events = new TestEventsQueue(config);
   await worker.start();
 
   return {
@@ -86,26 +46,21 @@ export async function startHarness(
     db,
     worker,
     metrics,
-    queue,
-    async enqueue(event) {
-      await queue.add(event.type, event, eventJobOptions(config, event.id));
-      return event;
-    },
+    queue: events.queue,
+    enqueue: (event) => events.add(event),
     async waitFor(id, statuses = ["completed", "ignored", "failed"], timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const row = await db.webhookEvent.findUnique({ where: { id } });
-        if (row && statuses.includes(row.status)) return row;
-        if (Date.now() > deadline)
-          throw new Error(`event ${id} is ${row?.status ?? "missing"}, waited for ${statuses.join("/")}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      let last: WebhookEvent | null = null;
+      const reached = async () => {
+        const row = (last = await db.webhookEvent.findUnique({ where: { id } }));
+        return row !== null && statuses.includes(row.status) && row;
+      };
+      return waitFor(reached, `event ${id} to be ${statuses.join("/")}`, timeoutMs).catch((error: Error) => {
+        throw new Error(`${error.message}; it is ${(last as WebhookEvent | null)?.status ?? "missing"}`);
+      });
     },
     async close() {
       await worker.close();
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      producer.disconnect();
+      await events.close();
       await db.$disconnect();
     },
   };

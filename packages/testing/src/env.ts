@@ -1,9 +1,6 @@
-// Helpers for the test suites: isolated configuration, secrets and signed requests.
+// The configuration a test runs the platform with: its own queue prefix, test secrets.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import { type Config, parseConfig } from "../config.js";
-import { builtInSources } from "../providers/registry.js";
-import { signedRequest } from "../providers/sign.js";
+import { type Config, parseConfig } from "@aiops/shared";
 
 /**
  * Secrets shaped like the providers' own, long enough for the minimums the configuration
@@ -54,34 +51,4 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
 } {
   const env = testEnv(overrides);
   return { config: parseConfig(env), env };
-}
-
-/** A TCP port free on 127.0.0.1 right now, for a server a test or benchmark starts itself. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/**
- * Posts built-in source `sourceName`'s sample number `sequence` (changed by `edit` first) to
- * `baseUrl`, signed with its test secret the way the provider signs; the caller checks the answer.
- */
-export async function postSample(baseUrl: string, sourceName: string, sequence: number, edit?: (body: any) => void) {
-  const source = builtInSources.find((candidate) => candidate.name === sourceName);
-  if (!source) throw new Error(`no built-in source named ${sourceName}`);
-  const sample = source.sample(sequence, Date.now());
-  edit?.(sample.body);
-  const request = signedRequest(source, TEST_SECRETS[source.secretVariable as keyof typeof TEST_SECRETS], sample);
-  const response = await fetch(`${baseUrl}/webhook/${sourceName}`, {
-    method: "POST",
-    headers: request.headers,
-    body: request.body,
-  });
-  // Each provider's own JSON, which the tests read and edit freely.
-  return { response, body: sample.body as any };
 }
