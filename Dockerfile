@@ -41,7 +41,9 @@ USER node
 CMD ["sh", "-c", "node --conditions=source --import tsx scripts/prepare-db.ts && exec node_modules/.bin/prisma migrate deploy"]
 
 FROM manifests AS prod-deps
-RUN pnpm install --frozen-lockfile --offline --prod
+# `pnpm fetch` left every package of the lockfile in node_modules/.pnpm, dev and test ones
+# included; the production install starts from an empty node_modules and takes from the store.
+RUN rm -rf node_modules && pnpm install --frozen-lockfile --offline --prod
 # Trims 239 MB to 78 MB: source maps, Prisma runtimes for other databases, and the peers pnpm
 # adds for @prisma/client (its CLI, engines, TypeScript) that only generate and migrate use.
 RUN find node_modules/.pnpm -name '*.map' -delete \

@@ -216,6 +216,10 @@ describe.skipIf(composeCommand.length === 0)(`docker compose, for real (${compos
   it("builds the images", async () => {
     await timed("build", () => compose("build"));
     expect(docker("image", "inspect", "-f", "{{.Config.User}}", "aiops")).toBe("node");
+    // Production packages only: no test runner, linter or test support's libraries.
+    const installed = docker("run", "--rm", "--entrypoint", "ls", "aiops", "node_modules/.pnpm");
+    expect(installed).toMatch(/^bullmq@/m);
+    expect(installed).not.toMatch(/^(vitest|@biomejs\+biome|smtp-server|standardwebhooks)@/m);
   });
 
   it("setup writes .env with fresh secrets and shows them", async () => {

@@ -55,5 +55,8 @@ describe("the runtime build", () => {
     const runtimeStage = dockerfile.slice(dockerfile.indexOf(" AS runtime"));
     expect(runtimeStage).toMatch(/COPY --from=build \/app\/apps\/worker\/dist/);
     expect(runtimeStage).not.toMatch(/testing|\/test\b|\/src\b/);
+    // The build context carries the package's manifest alone: no stage can compile or copy its code.
+    const ignored = readFileSync(join(root, ".dockerignore"), "utf8").split("\n");
+    expect(ignored).toContain("packages/testing/src");
   });
 });
