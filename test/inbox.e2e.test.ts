@@ -3,11 +3,10 @@
 import { existsSync } from "node:fs";
 import { type Api, createApi } from "@aiops/api";
 import { createDatabase, createLogger, type PrismaClient } from "@aiops/shared";
-import { FakeSmtpServer, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
+import { FakeSmtpServer, freshDatabase, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "./support/fresh-database.js";
 
 // Debian's chromium package (.ci/run installs it); no browser is ever downloaded.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

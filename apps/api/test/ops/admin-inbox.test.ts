@@ -1,3 +1,4 @@
+import { freshDatabase } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpsHarness, startOpsApi } from "./harness.js";
 
@@ -42,7 +43,8 @@ describe("the operations inbox's items", () => {
   const mine = (items: Item[]) => items.filter((item) => item.eventId.startsWith(`evt_${h.source}_`));
 
   beforeAll(async () => {
-    h = await startOpsApi();
+    // Tabs are read whole, page by page: a database of its own keeps other suites' rows out.
+    h = await startOpsApi({ DATABASE_URL: await freshDatabase("admin_inbox") });
     const db = h.api.db;
     // seed, type, urgency or priority, draft status (none: no draft), received days ago, event status
     const seeds = [
@@ -98,7 +100,7 @@ describe("the operations inbox's items", () => {
           },
         });
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await h.api.db.webhookEvent.deleteMany({ where: { source: h.source } });
     await h.close();
@@ -131,7 +133,6 @@ describe("the operations inbox's items", () => {
   });
 
   it("answers only what entered a tab since a given time, for the page's 'new items' count", async () => {
-    // Every page: other suites' leads share the database and may outrank these.
     const since = (at: Date) => allPages("leads", 100, { since: at.toISOString() });
     const recent = await since(new Date(Date.now() - 12 * 3600_000));
     expect(mine(recent.items).map((item: Item) => item.eventId)).toEqual([idOf("warm"), idOf("failed")]);
