@@ -1,12 +1,12 @@
 // `npm run bench -- db-client [--rounds 3000]`
 //
 // The cost of one hot-path statement (a step result's insert), same process, same pool:
-// Prisma's `$executeRaw` against the same parameterised SQL sent through `sqlFor(db)`, which
+// Prisma's `$executeRaw` against the same statement sent through the database's `sql` client, which
 // prepares each statement once per connection, and through `pg` unprepared. Client CPU is
 // this process's; machine CPU adds Postgres and the kernel (Linux only).
 // Needs a migrated database (`npm run bench -- pipeline` makes `aiops_bench`).
 import { parseArgs } from "node:util";
-import { createDatabase, ensureDatabaseExists, sqlFor } from "@aiops/shared";
+import { createDatabase, ensureDatabaseExists, Prisma } from "@aiops/shared";
 import pg from "pg";
 import { machineBusyMs } from "./support/machine-cpu.js";
 
@@ -17,15 +17,11 @@ const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_bench";
 await ensureDatabaseExists(url);
-const prisma = createDatabase(url, { poolSize: CONCURRENCY + 5 });
-const sql = sqlFor(prisma);
+const database = createDatabase(url, { poolSize: CONCURRENCY + 5 });
+const { prisma, sql } = database;
 const unprepared = new pg.Pool({ connectionString: url, max: CONCURRENCY + 5 });
 const run = `db-client-${Date.now()}`;
 
-const SQL = `INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
-                          provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
-  VALUES (gen_random_uuid(), $1, $2, $3::"StepStatus", $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, (now() AT TIME ZONE 'UTC'))
-  ON CONFLICT (event_id, name) DO NOTHING`;
 const output = JSON.stringify({
   category: "hot",
   urgency: 4,
@@ -35,50 +31,38 @@ const output = JSON.stringify({
 
 async function setup() {
   await sql.execute(
-    `INSERT INTO webhook_events (id, source, provider_event_id, type, status, attempts, received_at, updated_at)
-     SELECT $1 || '-' || i, 'bench', $1 || '-' || i, 'lead', 'processing', 1, now(), now() FROM generate_series(0, $2::int) i`,
-    [run, ROUNDS],
+    Prisma.sql`INSERT INTO webhook_events (id, source, provider_event_id, type, status, attempts, received_at, updated_at)
+     SELECT ${run} || '-' || i, 'bench', ${run} || '-' || i, 'lead', 'processing', 1, now(), now()
+     FROM generate_series(0, ${ROUNDS}::int) i`,
   );
 }
 
-type Variant = (eventId: string, name: string) => Promise<unknown>;
-const variants: Record<string, Variant> = {
-  "prisma $executeRaw": (eventId, name) =>
-    prisma.$executeRaw`INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
+/** The same insert as a `Prisma.sql` statement, for Prisma's `$executeRaw` and the database's `sql` alike. */
+const insert = (eventId: string, name: string) =>
+  Prisma.sql`INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
                           provider, model, prompt_tokens, completion_tokens, cost_usd, cached, updated_at)
       VALUES (gen_random_uuid(), ${eventId}, ${name}, ${"succeeded"}::"StepStatus", ${output}::jsonb, ${null}, ${null}, ${1}, ${3},
               ${"rules"}, ${"rules-v1"}, ${0}, ${0}, ${0}::numeric, ${false}, (now() AT TIME ZONE 'UTC'))
-      ON CONFLICT (event_id, name) DO NOTHING`,
-  "prisma $executeRawUnsafe": (eventId, name) =>
-    prisma.$executeRawUnsafe(
-      SQL,
-      eventId,
-      name,
-      "succeeded",
-      output,
-      null,
-      null,
-      1,
-      3,
-      "rules",
-      "rules-v1",
-      0,
-      0,
-      0,
-      false,
-    ),
-  "pg.Pool (sqlFor(db).execute)": (eventId, name) =>
-    sql.execute(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
-  "pg.Pool, unprepared": (eventId, name) =>
-    unprepared.query(SQL, [eventId, name, "succeeded", output, null, null, 1, 3, "rules", "rules-v1", 0, 0, 0, false]),
+      ON CONFLICT (event_id, name) DO NOTHING`;
+
+type Variant = (eventId: string, name: string) => Promise<unknown>;
+const variants: Record<string, Variant> = {
+  "prisma $executeRaw": (eventId, name) => prisma.$executeRaw(insert(eventId, name)),
+  "prisma $executeRawUnsafe": (eventId, name) => {
+    const { text, values } = insert(eventId, name);
+    return prisma.$executeRawUnsafe(text, ...values);
+  },
+  "pg.Pool (database.sql.execute)": (eventId, name) => sql.execute(insert(eventId, name)),
+  "pg.Pool, unprepared": (eventId, name) => unprepared.query(insert(eventId, name).text, insert(eventId, name).values),
   "prisma stepResult.findMany (read)": (eventId) => prisma.stepResult.findMany({ where: { eventId } }),
-  "pg.Pool (sqlFor(db).query, read)": (eventId) =>
-    sql.query("SELECT name, status, attempts, output FROM step_results WHERE event_id = $1", [eventId]),
+  "pg.Pool (database.sql.query, read)": (eventId) =>
+    sql.query(Prisma.sql`SELECT name, status, attempts, output FROM step_results WHERE event_id = ${eventId}`),
 };
 
 async function measure(label: string, variant: Variant) {
   // Inserts start from no step rows; reads find the one row per event the inserts left.
-  if (!label.includes("read")) await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
+  if (!label.includes("read"))
+    await sql.execute(Prisma.sql`DELETE FROM step_results WHERE event_id LIKE ${`${run}-%`}`);
   let next = 0;
   const cpu = process.cpuUsage();
   const machine = machineBusyMs();
@@ -109,8 +93,8 @@ const results: Array<Awaited<ReturnType<typeof measure>>> = [];
 for (const [label, variant] of Object.entries(variants)) await measure(label, variant);
 for (let round = 0; round < 2; round++)
   for (const [label, variant] of Object.entries(variants)) results.push(await measure(label, variant));
-await sql.execute("DELETE FROM step_results WHERE event_id LIKE $1", [`${run}-%`]);
-await sql.execute("DELETE FROM webhook_events WHERE id LIKE $1", [`${run}-%`]);
+await sql.execute(Prisma.sql`DELETE FROM step_results WHERE event_id LIKE ${`${run}-%`}`);
+await sql.execute(Prisma.sql`DELETE FROM webhook_events WHERE id LIKE ${`${run}-%`}`);
 process.stdout.write(
   `\n| client (${ROUNDS} statements, ${CONCURRENCY} in flight) | statements/s | client CPU per statement (µs) | machine CPU per statement (µs) |\n| --- | ---: | ---: | ---: |\n`,
 );
@@ -118,5 +102,5 @@ for (const r of results)
   process.stdout.write(
     `| ${r.label} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerStatement.toFixed(0)} | ${r.machineUsPerStatement?.toFixed(0) ?? ""} |\n`,
   );
-await prisma.$disconnect();
+await database.close();
 await unprepared.end();

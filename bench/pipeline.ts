@@ -16,11 +16,10 @@ import {
   type EventJob,
   ensureDatabaseExists,
   eventRecordId,
-  type PrismaClient,
   signedRequest,
 } from "@aiops/shared";
 import { FakeOpenAiServer, TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/testing";
-import { EventStore } from "@aiops/worker";
+import { StepStore } from "@aiops/worker";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -162,31 +161,16 @@ async function referenceWorker(): Promise<BaselineResult> {
 
 /**
  * What durability alone costs: the pipeline's events, each only recorded (its row, the
- * pipeline's first write: `EventStore.begin`) through the same group commit, and nothing
+ * pipeline's first write: `StepStore.begin`) through the same group commit, and nothing
  * else: a ceiling for any pipeline that records its events the way this one does.
  */
 async function recordOnly(): Promise<BaselineResult> {
-  const db = createDatabase(DATABASE_URL, { batchStatements: 64 });
-  const store = new EventStore(db);
-  const now = Date.now();
-  const jobs = Array.from({ length: EVENTS }, (_, seq) => {
-    const source = builtInSources.find((s) => s.name === sources[seq % sources.length])!;
-    const providerEventId = `record-${now}-${seq}`;
-    const event: EventJob = {
-      id: eventRecordId(source.name, providerEventId),
-      source: source.name,
-      providerEventId,
-      providerType: null,
-      type: "lead",
-      receivedAt: new Date(now).toISOString(),
-      payload: source.sample(seq, now + seq).body,
-    };
-    return { name: event.type, data: event };
-  });
+  const database = createDatabase(DATABASE_URL, { batchStatements: 64 });
+  const store = new StepStore(database.sql);
   try {
-    return await drainInProcess("bench-record", jobs, (job) => store.begin(job.data as EventJob));
+    return await drainInProcess("bench-record", eventJobs("record"), (job) => store.begin(job.data as EventJob));
   } finally {
-    await db.$disconnect();
+    await database.close();
   }
 }
 
@@ -315,7 +299,8 @@ async function pipelineRun(
     busy = machineBusyMs();
   }
   const { worker, sampler, peak, metrics } = running;
-  const db: PrismaClient = createDatabase(DATABASE_URL);
+  const database = createDatabase(DATABASE_URL);
+  const db = database.prisma;
   const ids = [...acked];
   // Progress from the worker's own counters: asking Postgres about 5,000 ids twice a second
   // would load the database the worker is being measured on.
@@ -346,7 +331,7 @@ async function pipelineRun(
   worker.kill("SIGTERM");
   await new Promise((resolve) => worker.once("exit", resolve));
   await api.close();
-  await db.$disconnect();
+  await database.close();
   await removeKeys(config.QUEUE_PREFIX);
   return {
     name,

@@ -277,12 +277,14 @@ async function scaleRun(processes: number, fake: FakeOpenAiServer, client: pg.Cl
   cpu.perWorker = cpu.workers / processes;
   const peak = await connections.stop();
 
-  const db = createDatabase(DATABASE_URL);
+  const database = createDatabase(DATABASE_URL);
+
+  const db = database.prisma;
   const rows = await db.webhookEvent.findMany({
     where: { id: { in: ids } },
     select: { status: true, receivedAt: true, finishedAt: true },
   });
-  await db.$disconnect();
+  await database.close();
   const latencies = rows.map((row) => row.finishedAt!.getTime() - row.receivedAt.getTime()).sort((a, b) => a - b);
   const first = Math.min(...rows.map((row) => row.receivedAt.getTime()));
   const last = Math.max(...rows.map((row) => row.finishedAt!.getTime()));
@@ -387,11 +389,12 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
   const drainSeconds = (performance.now() - drainStart) / 1000;
   await fleet.stop();
   const endBytes = await prefixBytes(redis, prefix);
-  const db = createDatabase(DATABASE_URL);
+  const database = createDatabase(DATABASE_URL);
+  const db = database.prisma;
   let failed = 0;
   for (let i = 0; i < ids.length; i += 10_000)
     failed += await db.webhookEvent.count({ where: { id: { in: ids.slice(i, i + 10_000) }, status: "failed" } });
-  await db.$disconnect();
+  await database.close();
   await queue.obliterate({ force: true });
   await queue.close();
   redis.disconnect();

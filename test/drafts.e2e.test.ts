@@ -1,7 +1,15 @@
 // Drafted replies from a signed webhook to the channel they belong to: reviewed through the
 // admin API (or Slack's buttons), then sent once through fake Zendesk, GitHub, Slack and SMTP servers.
 import { type Api, createApi } from "@aiops/api";
-import { type Config, createDatabase, createLogger, type Draft, type PrismaClient, slackScheme } from "@aiops/shared";
+import {
+  type Config,
+  createDatabase,
+  createLogger,
+  type Database,
+  type Draft,
+  type PrismaClient,
+  slackScheme,
+} from "@aiops/shared";
 import {
   FakeGitHub,
   FakeSlackApi,
@@ -30,6 +38,7 @@ interface Platform {
   config: Config;
   api: Api;
   worker: FleetWorker;
+  database: Database;
   db: PrismaClient;
   url: string;
 }
@@ -58,14 +67,15 @@ async function startPlatform(overrides: Record<string, string> = {}): Promise<Pl
   const port = await api.listen(0, "127.0.0.1");
   const worker = createWorker(config, { logger });
   await worker.start();
-  return { config, api, worker, db: createDatabase(config.DATABASE_URL), url: `http://127.0.0.1:${port}` };
+  const database = createDatabase(config.DATABASE_URL);
+  return { config, api, worker, database, db: database.prisma, url: `http://127.0.0.1:${port}` };
 }
 
 async function stopPlatform(platform: Platform | undefined) {
   if (!platform) return;
   await platform.worker.close();
   await platform.api.close();
-  await platform.db.$disconnect();
+  await platform.database.close();
 }
 
 /** Sends a source's sample, signed as its provider would; waits for the event's draft. */
@@ -408,7 +418,7 @@ describe("a sender killed mid-send", () => {
       child.kill("SIGKILL");
       await replacement?.close();
       await first.api.close();
-      await first.db.$disconnect();
+      await first.database.close();
     }
   }, 60_000);
 });

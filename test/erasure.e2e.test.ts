@@ -3,7 +3,14 @@
 // every text and JSON column of every table is scanned for the address afterwards.
 import { createHash, createHmac } from "node:crypto";
 import { type Api, createApi } from "@aiops/api";
-import { type Config, createDatabase, createEventsQueue, createLogger, type PrismaClient } from "@aiops/shared";
+import {
+  type Config,
+  createDatabase,
+  createEventsQueue,
+  createLogger,
+  type Database,
+  type PrismaClient,
+} from "@aiops/shared";
 import { FakeSmtpServer, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { Redis } from "ioredis";
@@ -16,6 +23,7 @@ let seq = Math.floor(Math.random() * 1_000_000) * 100;
 let config: Config;
 let api: Api;
 let worker: FleetWorker;
+let database: Database | undefined;
 let db: PrismaClient;
 let url: string;
 
@@ -38,12 +46,13 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   worker = createWorker(config, { logger });
   await worker.start();
-  db = createDatabase(config.DATABASE_URL);
+  database = createDatabase(config.DATABASE_URL);
+  db = database.prisma;
 });
 afterAll(async () => {
   await worker?.close();
   await api?.close();
-  await db?.$disconnect();
+  await database?.close();
   await smtp.close();
 });
 

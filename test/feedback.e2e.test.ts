@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Api, createApi } from "@aiops/api";
-import { builtInSources, createDatabase, createLogger, type PrismaClient, signedRequest } from "@aiops/shared";
+import {
+  builtInSources,
+  createDatabase,
+  createLogger,
+  type Database,
+  type PrismaClient,
+  signedRequest,
+} from "@aiops/shared";
 import { TEST_ADMIN_TOKEN, TEST_SECRETS, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +22,7 @@ let seq = Math.floor(Math.random() * 1_000_000) * 100;
 let env: NodeJS.ProcessEnv;
 let api: Api;
 let worker: FleetWorker;
+let database: Database | undefined;
 let db: PrismaClient;
 let url: string;
 let dir: string;
@@ -26,13 +34,14 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   worker = createWorker(platform.config, { logger });
   await worker.start();
-  db = createDatabase(platform.config.DATABASE_URL);
+  database = createDatabase(platform.config.DATABASE_URL);
+  db = database.prisma;
   dir = mkdtempSync(join(tmpdir(), "aiops-feedback-"));
 });
 afterAll(async () => {
   await worker?.close();
   await api?.close();
-  await db?.$disconnect();
+  await database?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@
 // draft is edited and approved and reaches the (fake) SMTP server once; a keyboard reject sends nothing.
 import { existsSync } from "node:fs";
 import { type Api, createApi } from "@aiops/api";
-import { createDatabase, createLogger, type PrismaClient } from "@aiops/shared";
+import { createDatabase, createLogger, type Database, type PrismaClient } from "@aiops/shared";
 import { FakeSmtpServer, freshDatabase, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -26,6 +26,7 @@ let seq = run * 100;
 
 let api: Api;
 let worker: FleetWorker;
+let database: Database | undefined;
 let db: PrismaClient;
 let url: string;
 let browser: Browser;
@@ -70,7 +71,8 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   worker = createWorker(config, { logger });
   await worker.start();
-  db = createDatabase(config.DATABASE_URL);
+  database = createDatabase(config.DATABASE_URL);
+  db = database.prisma;
 
   await deliver("new-lead", (b) =>
     Object.assign(b, {
@@ -130,7 +132,7 @@ afterAll(async () => {
   await browser?.close();
   await worker?.close();
   await api?.close();
-  await db?.$disconnect();
+  await database?.close();
   await smtp.close();
 });
 

@@ -5,6 +5,7 @@ import {
   type Config,
   createDatabase,
   createLogger,
+  type Database,
   type PrismaClient,
   signedRequest,
 } from "@aiops/shared";
@@ -19,6 +20,7 @@ interface Platform {
   config: Config;
   api: Api;
   worker: FleetWorker;
+  database: Database;
   db: PrismaClient;
   url: string;
 }
@@ -29,13 +31,14 @@ async function startPlatform(overrides: Record<string, string> = {}): Promise<Pl
   const port = await api.listen(0, "127.0.0.1");
   const worker = createWorker(config, { logger });
   await worker.start();
-  return { config, api, worker, db: createDatabase(config.DATABASE_URL), url: `http://127.0.0.1:${port}` };
+  const database = createDatabase(config.DATABASE_URL);
+  return { config, api, worker, database, db: database.prisma, url: `http://127.0.0.1:${port}` };
 }
 
 async function stopPlatform(platform: Platform) {
   await platform.worker.close();
   await platform.api.close();
-  await platform.db.$disconnect();
+  await platform.database.close();
 }
 
 /** Sends a source's sample, signed as its provider would; `edit` changes the body first. */

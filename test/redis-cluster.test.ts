@@ -7,6 +7,7 @@ import {
   type Config,
   createDatabase,
   createLogger,
+  type Database,
   type PrismaClient,
   redisKey,
   signedRequest,
@@ -25,6 +26,7 @@ let config: Config;
 let env: NodeJS.ProcessEnv;
 let api: Api;
 let url: string;
+let database: Database | undefined;
 let db: PrismaClient;
 let seq = Math.floor(Math.random() * 1_000_000) * 100;
 
@@ -45,7 +47,8 @@ beforeAll(async () => {
   }));
   api = createApi(config, { logger, env });
   url = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
-  db = createDatabase(config.DATABASE_URL);
+  database = createDatabase(config.DATABASE_URL);
+  db = database.prisma;
   inspect = new Cluster(config.REDIS_CLUSTER_NODES);
 });
 
@@ -53,7 +56,7 @@ afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.kill("SIGKILL")));
   await api?.close();
   inspect?.disconnect();
-  await db?.$disconnect();
+  await database?.close();
   await fake.close();
   await cluster?.close();
 });

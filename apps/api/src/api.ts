@@ -65,7 +65,8 @@ export function createApi(config: Config, options: ApiOptions): Api {
   maintenance.on("error", (error) => logger.warn({ err: error }, "maintenance queue error"));
   const draftsQueue = new Queue<DraftJob>(DRAFTS_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
   draftsQueue.on("error", (error) => logger.warn({ err: error }, "drafts queue error"));
-  const db = createDatabase(config.DATABASE_URL);
+  const database = createDatabase(config.DATABASE_URL);
+  const db = database.prisma;
   const drafts = new DraftDesk({ db, queue: draftsQueue, config, logger: logger.child({ component: "drafts" }) });
   const metrics = options.metrics ?? new IngressMetrics();
   registerQueueMetrics(metrics.registry, {
@@ -147,7 +148,7 @@ export function createApi(config: Config, options: ApiOptions): Api {
         await maintenance.close().catch(() => undefined);
         await draftsQueue.close().catch(() => undefined);
         redis.disconnect();
-        await db.$disconnect();
+        await database.close();
       })();
       return closing;
     },

@@ -3,12 +3,12 @@ import {
   type Config,
   createDatabase,
   createWorkerConnection,
+  type Database,
   DRAFTS_QUEUE,
   type DraftJob,
-  type PrismaClient,
   type RedisClient,
   redisKey,
-  sqlFor,
+  type Sql,
 } from "@aiops/shared";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
@@ -39,7 +39,7 @@ import { MetricsServer } from "./metrics-server.js";
 export interface WorkerOptions {
   logger: Logger;
   /** Shared with the caller (then not closed by the worker); one is created otherwise. */
-  db?: PrismaClient;
+  database?: Database;
   metrics?: WorkerMetrics;
   /** Replaces the configured provider (tests). */
   provider?: AiProvider;
@@ -87,7 +87,7 @@ function draftChannels(config: Config): { channels: Partial<Record<ChannelName, 
 function dailyBudget(
   config: Config,
   limitUsd: number,
-  db: PrismaClient,
+  sql: Sql,
   redis: RedisClient,
   logger: Logger,
   refreshMs?: number,
@@ -95,7 +95,7 @@ function dailyBudget(
   const webhookUrl = config.SLACK_NOTIFY_WEBHOOK_URL;
   return new DailyBudget({
     limitUsd,
-    sql: sqlFor(db),
+    sql,
     redis,
     notifiedKey: (day) => redisKey(config, "ai-budget-notified", day),
     notify: async (text) => {
@@ -109,8 +109,8 @@ function dailyBudget(
 /** Builds a worker from the configuration; `start()` it, `close()` it. Nothing connects before start. */
 export function createWorker(config: Config, options: WorkerOptions): FleetWorker {
   const logger = options.logger.child({ component: "worker" });
-  const db =
-    options.db ??
+  const database =
+    options.database ??
     createDatabase(config.DATABASE_URL, {
       poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5),
       batchStatements: config.WORKER_DB_BATCH,
@@ -128,11 +128,18 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   if (config.AI_DAILY_BUDGET_USD !== undefined && provider.remote) {
     const budgetRedis = createWorkerConnection(config);
     redis.push(budgetRedis);
-    budget = dailyBudget(config, config.AI_DAILY_BUDGET_USD, db, budgetRedis, logger, options.aiBudgetRefreshMs);
+    budget = dailyBudget(
+      config,
+      config.AI_DAILY_BUDGET_USD,
+      database.sql,
+      budgetRedis,
+      logger,
+      options.aiBudgetRefreshMs,
+    );
   }
   const ai = new AiService({
     provider,
-    cache: config.AI_CACHE ? new AiCache(db) : undefined,
+    cache: config.AI_CACHE ? new AiCache(database.sql) : undefined,
     metrics,
     prices: { prompt: config.AI_PRICE_PROMPT_PER_MTOK, completion: config.AI_PRICE_COMPLETION_PER_MTOK },
     redactPii: config.AI_REDACT_PII,
@@ -146,7 +153,7 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
   draftsQueue.on("error", (error) => logger.warn({ err: error }, "drafts queue error"));
   const { channels, email } = draftChannels(config);
   const processor = new EventProcessor({
-    db,
+    sql: database.sql,
     ai,
     crm: options.crm ?? new Crm(),
     connectors: options.connectors ?? enabledConnectors(config),
@@ -164,14 +171,14 @@ export function createWorker(config: Config, options: WorkerOptions): FleetWorke
     config,
     processor,
     drafts: {
-      sender: new DraftSender({ db, channels, logger: logger.child({ component: "drafts" }) }),
+      sender: new DraftSender({ db: database.prisma, channels, logger: logger.child({ component: "drafts" }) }),
       queue: draftsQueue,
       close: () => email?.close(),
     },
     connection,
     redis,
-    db,
-    ownsDb: !options.db,
+    database,
+    ownsDatabase: !options.database,
     metricsServer:
       config.WORKER_METRICS_PORT !== 0 && options.serveMetrics !== false
         ? new MetricsServer(metrics.registry)

@@ -1,5 +1,6 @@
 import {
   type Config,
+  type Database,
   DRAFTS_QUEUE,
   type DraftJob,
   EVENTS_QUEUE,
@@ -22,8 +23,9 @@ export interface FleetWorkerDeps {
   connection: RedisClient;
   /** Other connections this worker owns (the rate limiter's), closed after the queue. */
   redis: RedisClient[];
-  db: PrismaClient;
-  ownsDb: boolean;
+  database: Database;
+  /** The database was created for this worker, which closes it. */
+  ownsDatabase: boolean;
   metricsServer?: MetricsServer;
   /** WORKER_METRICS_PORT: undefined takes the default port, or a free one when it is taken. */
   metricsPort: number | undefined;
@@ -44,7 +46,7 @@ export class FleetWorker {
   constructor(private readonly deps: FleetWorkerDeps) {}
 
   get db(): PrismaClient {
-    return this.deps.db;
+    return this.deps.database.prisma;
   }
 
   async start(): Promise<void> {
@@ -144,7 +146,7 @@ export class FleetWorker {
       await guard("email", async () => this.deps.drafts.close());
       await guard("metrics", async () => this.deps.metricsServer?.close());
       for (const redis of [this.deps.connection, ...this.deps.redis]) await guard("redis", () => redis.quit());
-      if (this.deps.ownsDb) await guard("database", () => this.deps.db.$disconnect());
+      if (this.deps.ownsDatabase) await guard("database", () => this.deps.database.close());
     })();
     return this.closing;
   }

@@ -41,7 +41,7 @@ async function supervise(config: Config, processes: number, logger: Logger): Pro
 async function work(config: Config, logger: Logger): Promise<void> {
   const supervised = cluster.isWorker;
   const metrics = WorkerMetrics.withDefaults();
-  const db = createDatabase(config.DATABASE_URL, {
+  const database = createDatabase(config.DATABASE_URL, {
     poolSize: Math.min(50, config.WORKER_CONCURRENCY + 5),
     batchStatements: config.WORKER_DB_BATCH,
   });
@@ -49,7 +49,7 @@ async function work(config: Config, logger: Logger): Promise<void> {
   try {
     worker = createWorker(config, {
       logger,
-      db,
+      database,
       metrics,
       serveMetrics: !supervised,
       slot: process.env.AIOPS_WORKER_SLOT ?? "0",
@@ -64,13 +64,13 @@ async function work(config: Config, logger: Logger): Promise<void> {
     .register("worker", () => worker.close())
     .register("maintenance", () => maintenance?.close())
     .register("redis", () => maintenanceConnection.quit())
-    .register("database", () => db.$disconnect())
+    .register("database", () => database.close())
     .listen();
   const supervisor = supervised
     ? serveSupervisor({ registry: metrics.registry, shutdown: () => shutdown.shutdown("supervisor") })
     : undefined;
   await worker.start().catch(exitOnConfigError);
-  maintenance = await startMaintenance({ config, db, connection: maintenanceConnection, logger });
+  maintenance = await startMaintenance({ config, db: database.prisma, connection: maintenanceConnection, logger });
   supervisor?.ready();
 }
 

@@ -1,4 +1,4 @@
-import { createDatabase, type PrismaClient, redisKey, sqlFor } from "@aiops/shared";
+import { createDatabase, type Database, type PrismaClient, redisKey } from "@aiops/shared";
 import { FakeOpenAiServer, FakeSlackWebhook, sampleEvent, testConfig } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -11,6 +11,7 @@ const fake = new FakeOpenAiServer();
 const slack = new FakeSlackWebhook();
 // One answer of the fake model: 120 prompt and 40 completion tokens of gpt-4o-mini.
 const ANSWER_USD = (120 * 0.15 + 40 * 0.6) / 1e6;
+let database: Database | undefined;
 let db: PrismaClient;
 let first: Harness;
 let second: Harness;
@@ -28,7 +29,8 @@ async function spentTodayUsd(): Promise<number> {
 beforeAll(async () => {
   await Promise.all([fake.start(), slack.start()]);
   const { config } = testConfig();
-  db = createDatabase(config.DATABASE_URL);
+  database = createDatabase(config.DATABASE_URL);
+  db = database.prisma;
   // The budget is the database's whole spend today: one more answer is under it, two reach it.
   startUsd = await spentTodayUsd();
   const env = {
@@ -47,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await second.close();
   await first.close();
-  await db.$disconnect();
+  await database?.close();
   await Promise.all([fake.close(), slack.close()]);
 });
 
@@ -109,7 +111,7 @@ describe("the daily AI budget", () => {
       const told: string[] = [];
       const other = new DailyBudget({
         limitUsd: first.config.AI_DAILY_BUDGET_USD!,
-        sql: sqlFor(db),
+        sql: database!.sql,
         redis,
         notifiedKey: (date) => redisKey(first.config, "ai-budget-notified", date),
         notify: async (text) => void told.push(text),
@@ -134,7 +136,7 @@ describe("DailyBudget, against the real stores", () => {
   ) {
     return new DailyBudget({
       limitUsd,
-      sql: sqlFor(db),
+      sql: database!.sql,
       redis,
       notifiedKey: (day) => redisKey({ QUEUE_PREFIX: prefix }, "ai-budget-notified", day),
       notify,

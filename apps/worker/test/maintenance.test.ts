@@ -14,7 +14,8 @@ import { PRUNE_SCHEDULER_ID, startMaintenance } from "../src/maintenance/mainten
 import { prunePayloads } from "../src/maintenance/prune-payloads.js";
 
 const config = parseConfig(testEnv({ PRUNE_INTERVAL_SECONDS: "1", PAYLOAD_RETENTION_DAYS: "30" }));
-const db = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL);
+const db = database.prisma;
 const logger = createLogger({ level: "silent" });
 const source = `prune-${randomBytes(4).toString("hex")}`;
 const day = 86_400_000;
@@ -42,7 +43,7 @@ const row = (id: string) => db.webhookEvent.findUniqueOrThrow({ where: { id } })
 afterAll(async () => {
   await db.webhookEvent.deleteMany({ where: { source } });
   await db.contact.deleteMany({ where: { email: `${source}@example.com` } });
-  await db.$disconnect();
+  await database.close();
 });
 
 describe("payload retention", () => {
@@ -86,7 +87,7 @@ describe("payload retention", () => {
     const locked = await seed("locked", "completed", 50);
     const free = await seed("free", "completed", 50);
     // A second client plays the worker that holds the row.
-    const other = createDatabase(config.DATABASE_URL, { poolSize: 1 });
+    const other = createDatabase(config.DATABASE_URL, { poolSize: 1 }).prisma;
     try {
       await other.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT id FROM webhook_events WHERE id = ${locked} FOR UPDATE`;

@@ -7,14 +7,15 @@ const SECRET = `whsec_${Buffer.from("process-test-outbound-secret-32b").toString
 const fake = new FakeOpenAiServer();
 const receiver = new WebhookReceiver(SECRET);
 const processes: ServiceProcess[] = [];
-const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const database = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const db = database.prisma;
 
 beforeAll(async () => {
   await Promise.all([fake.start(), receiver.start()]);
 });
 afterAll(async () => {
   for (const worker of processes) worker.kill("SIGKILL");
-  await Promise.all([fake.close(), receiver.close(), db.$disconnect()]);
+  await Promise.all([fake.close(), receiver.close(), database.close()]);
 });
 
 function setup(overrides: Record<string, string> = {}) {

@@ -37,7 +37,7 @@ async function jobOutcome(id: string): Promise<unknown> {
 }
 
 describe("an unsigned-id event replayed under a fresh id after Redis forgot it", () => {
-  it("is skipped by the worker: one row, one ticket (the first run in one statement)", async () => {
+  it("is skipped by the worker: one row, one ticket", async () => {
     const first = await h.enqueue(sampleEvent("github"));
     expect(first.bodyDigest).toMatch(/^[0-9a-f]{64}$/);
     expect((await h.waitFor(first.id)).status).toBe("completed");

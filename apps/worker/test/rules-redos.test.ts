@@ -5,12 +5,13 @@ import { ServiceProcess, sampleEvent, testEnv } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 
-const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const database = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const db = database.prisma;
 const workers: ServiceProcess[] = [];
 
 afterAll(async () => {
   for (const worker of workers) worker.kill("SIGKILL");
-  await db.$disconnect();
+  await database.close();
 });
 
 /** The lead that blocked a worker for 47 s: two links, each followed by 4,000 characters. */

@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const fake = new FakeOpenAiServer();
 const processes: ServiceProcess[] = [];
-const db = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const database = createDatabase(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/aiops_test");
+const db = database.prisma;
 
 beforeAll(() => fake.start());
 afterAll(async () => {
   for (const worker of processes) worker.kill("SIGKILL");
-  await Promise.all([fake.close(), db.$disconnect()]);
+  await Promise.all([fake.close(), database.close()]);
 });
 
 function setup(overrides: Record<string, string> = {}) {

@@ -1,6 +1,13 @@
 // The platform as separate processes (one API, N workers) on a queue prefix of its own,
 // with a fake OpenAI server that counts what it is asked.
-import { type Config, createDatabase, type EventJob, type PrismaClient, parseConfig } from "@aiops/shared";
+import {
+  type Config,
+  createDatabase,
+  type Database,
+  type EventJob,
+  type PrismaClient,
+  parseConfig,
+} from "@aiops/shared";
 import { FakeOpenAiServer, freePort, ServiceProcess, TestEventsQueue, testEnv } from "@aiops/testing";
 import type { Queue } from "bullmq";
 
@@ -42,6 +49,7 @@ export class Fleet {
   readonly fake = new FakeOpenAiServer();
   env!: NodeJS.ProcessEnv;
   config!: Config;
+  database!: Database;
   db!: PrismaClient;
   queue!: Queue<EventJob>;
   private events!: TestEventsQueue;
@@ -54,7 +62,8 @@ export class Fleet {
     fleet.env = testEnv({ ...FAULT_DEFAULTS, OPENAI_BASE_URL: fleet.fake.baseURL, PORT: String(port), ...options.env });
     fleet.config = parseConfig(fleet.env);
     fleet.url = `http://127.0.0.1:${port}`;
-    fleet.db = createDatabase(options.checkDatabaseUrl ?? fleet.config.DATABASE_URL);
+    fleet.database = createDatabase(options.checkDatabaseUrl ?? fleet.config.DATABASE_URL);
+    fleet.db = fleet.database.prisma;
     fleet.events = new TestEventsQueue(fleet.config);
     fleet.queue = fleet.events.queue;
     await Promise.all([fleet.startApi(), ...Array.from({ length: options.workers }, () => fleet.startWorker())]);
@@ -94,6 +103,6 @@ export class Fleet {
   async close(): Promise<void> {
     await Promise.all([this.api, ...this.workers].filter(Boolean).map((p) => p.kill("SIGTERM")));
     await this.events.close();
-    await Promise.all([this.fake.close(), this.db.$disconnect()]);
+    await Promise.all([this.fake.close(), this.database.close()]);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type PrismaClient, type Sql, sqlFor } from "@aiops/shared";
+import { Prisma, type Sql } from "@aiops/shared";
 import type { AiAnswer } from "./provider.js";
 
 export interface CachedAnswer {
@@ -12,12 +12,8 @@ export interface CachedAnswer {
 
 /** Answers to identical questions, in Postgres so the whole fleet shares them. */
 export class AiCache {
-  private readonly sql: Sql;
-
-  constructor(db: PrismaClient) {
-    // Plain SQL on the shared pool: two of these per AI step, on the worker's hot path.
-    this.sql = sqlFor(db);
-  }
+  /** The hot-path client (`Database.sql`): two of these per AI step. */
+  constructor(private readonly sql: Sql) {}
 
   /**
    * The key: a hash of provider, model, prompt version, the prompt's text and the input; any
@@ -31,19 +27,18 @@ export class AiCache {
 
   async get(key: string): Promise<CachedAnswer | undefined> {
     const rows = await this.sql.query<CachedAnswer>(
-      `SELECT output, provider, model, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens"
-       FROM ai_cache WHERE key = $1`,
-      [key],
+      Prisma.sql`SELECT output, provider, model, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens"
+       FROM ai_cache WHERE key = ${key}`,
     );
     return rows[0];
   }
 
   async set(key: string, answer: AiAnswer<unknown>): Promise<void> {
     await this.sql.execute(
-      `INSERT INTO ai_cache (key, provider, model, output, prompt_tokens, completion_tokens, created_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, (now() AT TIME ZONE 'UTC'))
+      Prisma.sql`INSERT INTO ai_cache (key, provider, model, output, prompt_tokens, completion_tokens, created_at)
+       VALUES (${key}, ${answer.provider}, ${answer.model}, ${JSON.stringify(answer.output)}::jsonb, ${answer.promptTokens},
+               ${answer.completionTokens}, (now() AT TIME ZONE 'UTC'))
        ON CONFLICT (key) DO NOTHING`,
-      [key, answer.provider, answer.model, JSON.stringify(answer.output), answer.promptTokens, answer.completionTokens],
     );
   }
 }

@@ -78,8 +78,6 @@ export class AiService {
         output: restorePii(answer.output, map),
         tries: Math.max(1, requests),
         ai: { provider: name, model, promptTokens, completionTokens, costUsd, cached: false },
-        // The offline rules cost nothing to ask again: their answer may wait for the next statement.
-        repeatable: !provider.remote,
       };
     } catch (error) {
       // Invalid answers were billed too.
@@ -112,7 +110,6 @@ export class AiService {
         cached: false,
         note,
       },
-      repeatable: true,
     };
   }
 

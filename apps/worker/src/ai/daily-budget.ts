@@ -1,4 +1,4 @@
-import type { RedisClient, Sql } from "@aiops/shared";
+import { Prisma, type RedisClient, type Sql } from "@aiops/shared";
 import type { Logger } from "pino";
 
 /** What a step records, and Slack is told, once the day's spend reaches the budget. */
@@ -65,9 +65,9 @@ export class DailyBudget {
     this.refreshing ??= (async () => {
       const unsavedBefore = this.unsavedUsd;
       try {
+        const since = `${day}T00:00:00`;
         const rows = await this.options.sql.query<{ spent: number }>(
-          `SELECT COALESCE(SUM(cost_usd), 0)::float8 AS spent FROM step_results WHERE cost_usd > 0 AND updated_at >= $1::timestamp`,
-          [`${day}T00:00:00`],
+          Prisma.sql`SELECT COALESCE(SUM(cost_usd), 0)::float8 AS spent FROM step_results WHERE cost_usd > 0 AND updated_at >= ${since}::timestamp`,
         );
         // What was stored is in the sum now; what was spent meanwhile is not yet.
         if (day !== this.day) this.unsavedUsd = 0;

@@ -4,7 +4,6 @@ import { z } from "zod";
 import type { LeadAnalysis } from "../ai/tasks/lead/schema.js";
 import type { PaymentAnalysis } from "../ai/tasks/payment/schema.js";
 import type { TicketAnalysis } from "../ai/tasks/ticket/schema.js";
-import { type DatabaseWrite, json, type Params } from "../steps/params.js";
 
 /** Where a draft's channel sends it: the ticket where it came from, or an email address. */
 export const draftTargetSchema = z.discriminatedUnion("kind", [
@@ -90,34 +89,3 @@ export function sentWithoutReview(config: Config, draft: NewDraft): boolean {
 
 /** What the CRM step's output says of the event's draft. */
 export const draftRefSchema = z.object({ draftId: z.string().optional(), draftStatus: z.string().optional() });
-
-/**
- * The draft inserted by the CRM step's own statement (see `StepRunner.write`), once per
- * event: re-running the event finds the first one, whatever was decided about it since.
- * The step's output gains `draftId` and `draftStatus`.
- */
-export function withDraft(
-  p: Params,
-  eventId: string,
-  write: DatabaseWrite,
-  draft: NewDraft | undefined,
-  auto: boolean,
-): DatabaseWrite {
-  if (!draft) return write;
-  const event = p.add(eventId);
-  const now = "(now() AT TIME ZONE 'UTC')";
-  const cte = `draft AS (
-      INSERT INTO drafts (id, event_id, type, kind, channel, target, recipient, subject, body, reasons, status, decided_by, decided_at, created_at, updated_at)
-      ${p.rows(`gen_random_uuid(), ${event}::text, ${p.add(draft.type)}::"EventType", ${p.add(draft.kind)}::text, ${p.add(draft.channel)}::text,
-              ${p.add(json(draft.target))}::jsonb, ${p.add(draft.recipient)}::text, ${p.add(draft.subject)}::text, ${p.add(draft.body)}::text,
-              ${p.add(json(draft.reasons))}::jsonb, ${p.add(auto ? "approved" : "pending")}::"DraftStatus", ${p.add(auto ? "auto" : null)}::text,
-              ${auto ? now : "NULL::timestamp"}, ${now}, ${now}`)}
-      ON CONFLICT (event_id) DO NOTHING
-      RETURNING id, status)`;
-  const existing = (column: string) =>
-    `COALESCE((SELECT ${column}::text FROM draft), (SELECT ${column}::text FROM drafts WHERE event_id = ${event}))`;
-  return {
-    ctes: [...write.ctes, cte],
-    output: `((${write.output}) || jsonb_build_object('draftId', ${existing("id")}, 'draftStatus', ${existing("status")}))`,
-  };
-}

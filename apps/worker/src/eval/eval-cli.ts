@@ -174,10 +174,10 @@ function readSet(path: string, task: EvalTaskName | undefined): EvalSet {
 
 /** Writes the feedback export and reads it back as sets, so it is scored exactly as a shipped set would be. */
 async function feedbackSets(config: Config, options: Options, env: NodeJS.ProcessEnv, io: EvalIo): Promise<EvalSet[]> {
-  const db = createDatabase(config.DATABASE_URL);
+  const database = createDatabase(config.DATABASE_URL);
   try {
     const outDir = resolve(env.INIT_CWD ?? process.cwd(), options.out);
-    const exported = await exportFeedback(db, { since: options.since, outDir });
+    const exported = await exportFeedback(database.prisma, { since: options.since, outDir });
     const counts = Object.entries(exported.cases)
       .map(([task, n]) => `${n} ${task}`)
       .join(", ");
@@ -196,7 +196,7 @@ async function feedbackSets(config: Config, options: Options, env: NodeJS.Proces
       );
     return sets;
   } finally {
-    await db.$disconnect();
+    await database.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { type EventJob, eventJobSchema, type PrismaClient } from "@aiops/shared";
+import { type EventJob, eventJobSchema, type Sql } from "@aiops/shared";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { AiService } from "../ai/ai-service.js";
@@ -8,13 +8,14 @@ import type { Crm } from "../crm/crm.js";
 import type { DraftDispatch } from "../drafts/draft-dispatch.js";
 import { PermanentError, RetryableError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
-import type { Pipeline, PipelineContext } from "../pipelines/pipeline.js";
+import type { PipelineContext } from "../pipelines/pipeline.js";
 import { pipelines } from "../pipelines/registry.js";
-import { NotFirstRun, StepRunner } from "../steps/step-runner.js";
-import { EventStore } from "./event-store.js";
+import { StepRunner, type StorageStrategy } from "../steps/step-runner.js";
+import { StepStore } from "../store/step-store.js";
 
 export interface EventProcessorDeps {
-  db: PrismaClient;
+  /** The hot-path SQL client (`Database.sql`). */
+  sql: Sql;
   ai: AiService;
   crm: Crm;
   connectors: readonly Connector[];
@@ -34,10 +35,10 @@ export const MAX_DEFERRAL_MS = 60 * 60 * 1000;
  * and keeps the event's status in Postgres in step with BullMQ's view of the job.
  */
 export class EventProcessor {
-  private readonly store: EventStore;
+  private readonly store: StepStore;
 
   constructor(private readonly deps: EventProcessorDeps) {
-    this.store = new EventStore(deps.db);
+    this.store = new StepStore(deps.sql);
   }
 
   /** `token` is the job's lock, which deferring the job (`retry-after`) needs. */
@@ -48,28 +49,26 @@ export class EventProcessor {
     const { metrics } = this.deps;
     const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
 
-    if (event.type !== "ignored" && this.firstRunInOneStatement(job)) {
-      const done = await this.firstRun(job, token, event, pipelines[event.type], logger);
-      if (done) return done;
-    }
-
     const begun = await this.store.begin(event);
     if (!begun) return this.alreadyProcessed(logger);
 
     metrics.jobsInFlight.inc();
     try {
-      let finished = false;
-      if (event.type !== "ignored") {
-        const previous = begun.inserted ? new Map() : await this.store.steps(event.id);
-        const steps = new StepRunner(this.deps.db, event.id, previous, metrics, logger);
-        await pipelines[event.type].run(this.context(event, steps, logger));
-        await steps.flush();
-        // The last step's statement may have finished the event already: one statement fewer.
-        finished = steps.finished;
+      if (event.type === "ignored") {
+        await this.store.finish(event.id, "ignored");
+        return this.processed(event, "ignored", logger);
       }
-      const status = event.type === "ignored" ? "ignored" : "completed";
-      if (!finished) await this.store.finish(event.id, status);
-      return this.processed(event, status, logger);
+      const steps = new StepRunner({
+        store: this.store,
+        eventId: event.id,
+        previous: begun.inserted ? new Map() : await this.store.steps(event.id),
+        strategy: this.storageStrategy(),
+        metrics,
+        logger,
+      });
+      await pipelines[event.type].run(this.context(event, steps, logger));
+      await steps.finish();
+      return this.processed(event, "completed", logger);
     } catch (error) {
       return await this.attemptFailed(job, token, event, error, logger);
     } finally {
@@ -78,46 +77,14 @@ export class EventProcessor {
   }
 
   /**
-   * Whether to try the event's first run in one statement (`FirstRun`): only where every
-   * step before the CRM's is `repeatable` (the offline rules, no connector), and only on a
-   * job's first run (`attemptsStarted` counts this one): a retried, deferred or taken-over
-   * run's event has its row already.
+   * Chosen before the pipeline runs: with the offline rules and no connector every step
+   * before the CRM's may simply be done again (the rules, a Meta lead's read), so their rows
+   * may wait for the CRM step's statement (`batched`). A remote model's answer or a
+   * connector's delivery is stored the moment it is known (`immediate`), so a retry never
+   * repeats it.
    */
-  private firstRunInOneStatement(job: Job): boolean {
-    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 && job.attemptsStarted <= 1;
-  }
-
-  /**
-   * The event's first run in one statement. `undefined` when it cannot be one (the row
-   * exists, or a step needs its outcome stored early): nothing was stored, and the ordinary
-   * run repeats the local work and decides. A failure is this attempt's: the event's row is
-   * then created the ordinary way, the failed step recorded, and the queue retries as usual.
-   */
-  private async firstRun(
-    job: Job,
-    token: string | undefined,
-    event: EventJob,
-    pipeline: Pipeline,
-    logger: Logger,
-  ): Promise<ProcessResult | undefined> {
-    const startedAt = new Date().toISOString();
-    const steps = new StepRunner(this.deps.db, event.id, new Map(), this.deps.metrics, logger, (p, finishedAt) =>
-      this.store.firstRun(p, event, startedAt, finishedAt),
-    );
-    this.deps.metrics.jobsInFlight.inc();
-    try {
-      await pipeline.run(this.context(event, steps, logger));
-      await steps.flush();
-      return steps.finished ? this.processed(event, "completed", logger) : undefined;
-    } catch (error) {
-      if (error instanceof NotFirstRun) return undefined;
-      const begun = await this.store.begin(event);
-      if (!begun) return this.alreadyProcessed(logger);
-      await steps.begun();
-      return await this.attemptFailed(job, token, event, error, logger);
-    } finally {
-      this.deps.metrics.jobsInFlight.dec();
-    }
+  private storageStrategy(): StorageStrategy {
+    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 ? "batched" : "immediate";
   }
 
   private context(event: EventJob, steps: StepRunner, logger: Logger): PipelineContext {

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { leadInput } from "../ai/tasks/lead/input.js";
 import { leadAnalysisSchema } from "../ai/tasks/lead/schema.js";
 import { leadTask } from "../ai/tasks/lead/task.js";
-import { leadDraft, withDraft } from "../drafts/draft-record.js";
+import { leadDraft } from "../drafts/draft-record.js";
 import { leadToRead, normalizeLead } from "../normalize/normalize.js";
-import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
+import { crmIsLast, dispatchDraft, draftCommand, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const contactRef = z.object({ contactId: z.string() }).extend(draftRefSchema.shape);
 
@@ -18,12 +18,8 @@ export const leadPipeline: Pipeline = {
     const { event, steps, ai, crm, meta } = context;
     // Only Meta names a lead without its answers; its Graph API is the one lead reader wired.
     const leadgenId = leadToRead(event);
-    // A read that changes nothing anywhere: after a crash it is simply read again.
     const read = leadgenId
-      ? await steps.run("meta.lead", metaLeadSchema, async () => ({
-          output: await meta.lead(leadgenId),
-          repeatable: true,
-        }))
+      ? await steps.run("meta.lead", metaLeadSchema, async () => ({ output: await meta.lead(leadgenId) }))
       : undefined;
     const lead = normalizeLead(event, read);
     const analysis = await steps.run("ai.lead", leadAnalysisSchema, () =>
@@ -34,7 +30,7 @@ export const leadPipeline: Pipeline = {
     const crmRef = await steps.write(
       "crm.contact",
       contactRef,
-      (p) => withDraft(p, event.id, crm.lead(p, event, lead, analysis), draft, auto),
+      () => ({ ...crm.lead(event, lead, analysis), ...draftCommand(event, draft, auto) }),
       {
         last: crmIsLast(context, draft),
       },

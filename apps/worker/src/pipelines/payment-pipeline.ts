@@ -3,11 +3,12 @@ import { z } from "zod";
 import { paymentInput } from "../ai/tasks/payment/input.js";
 import { paymentAnalysisSchema } from "../ai/tasks/payment/schema.js";
 import { paymentTask } from "../ai/tasks/payment/task.js";
-import { paymentDraft, withDraft } from "../drafts/draft-record.js";
+import { paymentDraft } from "../drafts/draft-record.js";
 import { normalizePayment } from "../normalize/normalize.js";
 import {
   crmIsLast,
   dispatchDraft,
+  draftCommand,
   draftRefSchema,
   type Pipeline,
   type PipelineContext,
@@ -35,7 +36,7 @@ export const paymentPipeline: Pipeline = {
     const crmRef = await steps.write(
       "crm.payment",
       paymentRef,
-      (p) => withDraft(p, event.id, crm.payment(p, event, payment, analysis), draft, auto),
+      () => ({ ...crm.payment(event, payment, analysis), ...draftCommand(event, draft, auto) }),
       {
         last: crmIsLast(context, draft),
       },

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AiService } from "../ai/ai-service.js";
 import type { Connector, Outcome } from "../connectors/connector.js";
 import type { MetaGraph } from "../connectors/meta-graph.js";
+import type { CrmCommands } from "../crm/commands.js";
 import type { Crm } from "../crm/crm.js";
 import type { DraftDispatch } from "../drafts/draft-dispatch.js";
 import { draftRefSchema, type NewDraft } from "../drafts/draft-record.js";
@@ -68,6 +69,11 @@ export async function dispatchDraft(
     await context.drafts.send(draftId);
     return { output: { draftId } };
   });
+}
+
+/** The command that stores the event's drafted reply with the CRM step's records, if there is one. */
+export function draftCommand(event: { id: string }, draft: NewDraft | undefined, auto: boolean): CrmCommands {
+  return draft ? { createDraft: { eventId: event.id, draft, auto } } : {};
 }
 
 /** Whether the CRM step is the pipeline's last: no connector, and no draft going out unreviewed. */

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ticketInput } from "../ai/tasks/ticket/input.js";
 import { ticketAnalysisSchema } from "../ai/tasks/ticket/schema.js";
 import { ticketTask } from "../ai/tasks/ticket/task.js";
-import { ticketDraft, withDraft } from "../drafts/draft-record.js";
+import { ticketDraft } from "../drafts/draft-record.js";
 import { normalizeTicket } from "../normalize/normalize.js";
-import { crmIsLast, dispatchDraft, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
+import { crmIsLast, dispatchDraft, draftCommand, draftRefSchema, type Pipeline, runConnectors } from "./pipeline.js";
 
 const ticketRef = z.object({ ticketId: z.string(), contactId: z.string().optional() }).extend(draftRefSchema.shape);
 
@@ -21,7 +21,7 @@ export const ticketPipeline: Pipeline = {
     const crmRef = await steps.write(
       "crm.ticket",
       ticketRef,
-      (p) => withDraft(p, event.id, crm.ticket(p, event, ticket, analysis), draft, auto),
+      () => ({ ...crm.ticket(event, ticket, analysis), ...draftCommand(event, draft, auto) }),
       {
         last: crmIsLast(context, draft),
       },

@@ -3,6 +3,7 @@ import {
   type Config,
   createDatabase,
   createLogger,
+  type Database,
   type EventJob,
   type PrismaClient,
   type WebhookEvent,
@@ -15,6 +16,7 @@ import { WorkerMetrics } from "../../src/metrics.js";
 
 export interface Harness {
   config: Config;
+  database: Database;
   db: PrismaClient;
   worker: FleetWorker;
   metrics: WorkerMetrics;
@@ -35,14 +37,16 @@ export async function startHarness(
   options: Partial<WorkerOptions> = {},
 ): Promise<Harness> {
   const { config } = testConfig({ ...fastRetries, ...overrides });
-  const db = createDatabase(config.DATABASE_URL, { batchStatements: config.WORKER_DB_BATCH });
+  const database = createDatabase(config.DATABASE_URL, { batchStatements: config.WORKER_DB_BATCH });
+  const db = database.prisma;
   const metrics = new WorkerMetrics();
-  const worker = createWorker(config, { logger: quiet, db, metrics, ...options });
+  const worker = createWorker(config, { logger: quiet, database, metrics, ...options });
   const events = new TestEventsQueue(config);
   await worker.start();
 
   return {
     config,
+    database,
     db,
     worker,
     metrics,
@@ -61,7 +65,7 @@ export async function startHarness(
     async close() {
       await worker.close();
       await events.close();
-      await db.$disconnect();
+      await database.close();
     },
   };
 }

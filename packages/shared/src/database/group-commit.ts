@@ -1,4 +1,12 @@
 import pg from "pg";
+import {
+  type Connection,
+  connectionOf,
+  type Message,
+  prepareValue,
+  Result,
+  type ResultBuilder,
+} from "./pg-internals.js";
 
 /** Runs one statement on its own (autocommit): the batch's fallback. */
 export type RunOne = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
@@ -172,31 +180,6 @@ interface Statement {
   text: string;
   values: unknown[];
 }
-
-/** The parts of `pg`'s connection a `Submittable` writes with (as `pg-cursor` does). */
-interface Connection {
-  stream: { cork(): void; uncork(): void; destroy(error?: Error): void };
-  parsedStatements: Record<string, string>;
-  parse(message: { text: string; name?: string; types?: unknown[] }): void;
-  bind(message: { statement?: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
-  describe(message: { type: "P" | "S"; name?: string }): void;
-  execute(message: { portal?: string; rows?: number }): void;
-  sync(): void;
-}
-
-/** The connection inside a `pg.Client`, which `pg` does not type. */
-const connectionOf = (client: pg.Client) => (client as unknown as { connection: Connection }).connection;
-
-/** A field list or a row as the backend sent them, for `pg.Result` to decode. */
-type Message = { fields: unknown[] };
-interface ResultBuilder extends pg.QueryResult {
-  addFields(fields: unknown[]): void;
-  parseRow(fields: unknown[]): unknown;
-  addRow(row: unknown): void;
-  addCommandComplete(message: unknown): void;
-}
-const Result = (pg as unknown as { Result: new () => ResultBuilder }).Result;
-const prepareValue = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils.prepareValue;
 
 /**
  * Prepares, once per connection, the named statements a batch uses, each in an exchange of

@@ -1,6 +1,6 @@
-// An event's first run in one statement (`FirstRun`): with the offline rules and no
-// connector, the event's row, its CRM records and its steps are inserted together.
-import { groupCommitOf } from "@aiops/shared";
+// The `batched` storage strategy: with the offline rules and no connector, the steps before
+// the CRM's wait for its statement, so an event is its row, then one statement for its
+// steps, its CRM records and its finish; every guarantee of a run stays.
 import { sampleEvent } from "@aiops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Crm } from "../src/crm/crm.js";
@@ -13,7 +13,7 @@ class RefusingCrm extends Crm {
   flaky = "";
   calls = new Map<string, number>();
   override lead(...args: Parameters<Crm["lead"]>) {
-    const email = args[2].email;
+    const email = args[1].email;
     this.calls.set(email, (this.calls.get(email) ?? 0) + 1);
     if (email === this.refused) throw new PermanentError("crm_refused", "the CRM refuses this contact");
     if (email === this.flaky && this.calls.get(email) === 1) throw new Error("connection terminated unexpectedly");
@@ -36,16 +36,16 @@ const lead = (email: string, message: string) =>
     body.message = message;
   });
 const email = () => `first-run-${Math.random().toString(36).slice(2)}@example.com`;
-/** Statements the worker sent through its group commit so far. */
-const statements = () => groupCommitOf(h.db)!.stats.statements;
+/** Statements the worker sent on its hot path so far. */
+const statements = () => h.database.sql.stats.statements;
 
 async function idle() {
   // Nothing in flight: the statement count then belongs to the events a test waited for.
   await expect.poll(() => h.metrics.jobsInFlight.get().then((m) => m.values[0]?.value ?? 0)).toBe(0);
 }
 
-describe("an event's first run in one statement", () => {
-  it("stores the event, its contact, its activity and both steps with one statement", async () => {
+describe("an offline event's steps, stored with the CRM step's statement", () => {
+  it("stores the event, then its contact, activity, draft and both steps with one statement", async () => {
     await idle();
     const before = statements();
     const event = await h.enqueue(lead(email(), hot));
@@ -54,7 +54,7 @@ describe("an event's first run in one statement", () => {
     expect(row.startedAt!.getTime()).toBeLessThanOrEqual(row.finishedAt!.getTime());
     expect(row.payload).toEqual(event.payload);
     await idle();
-    expect(statements() - before).toBe(1);
+    expect(statements() - before).toBe(2);
 
     const steps = await h.db.stepResult.findMany({ where: { eventId: event.id }, orderBy: { name: "asc" } });
     expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
@@ -101,7 +101,7 @@ describe("an event's first run in one statement", () => {
     expect((await h.db.webhookEvent.findUniqueOrThrow({ where: { id: first.id } })).attempts).toBe(1);
   });
 
-  it("resumes an event whose row exists from an earlier try the ordinary way, from its stored steps", async () => {
+  it("resumes an event whose row exists from an earlier try from its stored steps", async () => {
     const address = email();
     const event = lead(address, hot);
     // An earlier try (another worker, which died) stored the AI step with its own answer.
@@ -137,7 +137,7 @@ describe("an event's first run in one statement", () => {
     });
   });
 
-  it("records a failure the first run met, with the steps that succeeded before it", async () => {
+  it("records a failure with the steps that succeeded before it", async () => {
     crm.refused = email();
     const event = await h.enqueue(lead(crm.refused, hot));
     const row = await h.waitFor(event.id);
@@ -149,11 +149,11 @@ describe("an event's first run in one statement", () => {
       ["crm.contact", "failed"],
     ]);
     expect(await h.db.contact.count({ where: { email: crm.refused } })).toBe(0);
-    // The failure ended the attempt: it was not run again at once the ordinary way.
+    // The failure ended the attempt: the pipeline was not run again within it.
     expect(crm.calls.get(crm.refused)).toBe(1);
   });
 
-  it("hands a failed first run back to the queue, which retries it the ordinary way", async () => {
+  it("hands a failed run back to the queue, whose retry resumes at the failed step", async () => {
     crm.flaky = email();
     const event = await h.enqueue(lead(crm.flaky, hot));
     const row = await h.waitFor(event.id);
