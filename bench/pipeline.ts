@@ -216,6 +216,8 @@ async function pipelineRun(
     REDIS_URL: redisUrl,
     LOG_LEVEL: "warn",
     WORKER_CONCURRENCY: String(CONCURRENCY),
+    // Group commit on or off (`WORKER_DB_BATCH=1 pnpm bench pipeline`), to see what it pays.
+    ...(process.env.WORKER_DB_BATCH ? { WORKER_DB_BATCH: process.env.WORKER_DB_BATCH } : {}),
     WORKER_METRICS_PORT: String(metricsPort),
     ...extraEnv,
   });
