@@ -87,16 +87,16 @@ describe("payload retention", () => {
     const locked = await seed("locked", "completed", 50);
     const free = await seed("free", "completed", 50);
     // A second client plays the worker that holds the row.
-    const other = createDatabase(config.DATABASE_URL, { poolSize: 1 }).prisma;
+    const other = createDatabase(config.DATABASE_URL, { poolSize: 1 });
     try {
-      await other.$transaction(async (tx) => {
+      await other.prisma.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT id FROM webhook_events WHERE id = ${locked} FOR UPDATE`;
         const result = await prunePayloads(db, { retentionDays: 30, batchSize: 10, pauseMs: 0, now });
         expect(result.pruned).toBe(1);
         expect((await row(free)).payloadPrunedAt).toEqual(now);
       });
     } finally {
-      await other.$disconnect();
+      await other.close();
     }
     expect((await row(locked)).payloadPrunedAt).toBeNull();
   });
