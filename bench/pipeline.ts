@@ -5,6 +5,7 @@
 // takes 200 ms per answer, plus a no-op BullMQ worker on the same Redis as the baseline,
 // and a reference worker making the one durable write any pipeline must make (one INSERT
 // per job through a plain `pg` pool), as the measure of what durability costs.
+// `WORKER_DB_BATCH=1` in the environment runs the worker without group commit.
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -29,7 +30,8 @@ const { values } = parseArgs({
   options: {
     events: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "20" },
-    // A subset, to look at one run on its own: noop,reference,offline,drain,ai.
+    // A subset, to look at one run on its own: noop,reference,offline,drain,ai; `record` (each event only
+    // recorded through the worker's own store and group commit) runs only when named.
     runs: { type: "string", default: "noop,reference,offline,drain,ai" },
     // A directory for the worker processes' V8 CPU profiles (open them in Chrome DevTools).
     "cpu-prof": { type: "string" },
