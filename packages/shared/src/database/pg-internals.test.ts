@@ -1,6 +1,6 @@
 // Each undocumented part of `pg` that group commit relies on, checked as it is used: an
 // upgrade of `pg` that changes one fails here.
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { testConfig } from "@aiops/testing";
 import pg from "pg";
@@ -15,13 +15,20 @@ describe("the pg internals group commit uses", () => {
   it("are those of the exact pg version every package.json pins", () => {
     const require = createRequire(import.meta.url);
     const installed = (require("pg/package.json") as { version: string }).version;
-    for (const file of ["../../package.json", "../../../../package.json"]) {
-      const pinned = JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as Record<string, unknown> as {
-        dependencies?: Record<string, string>;
-        devDependencies?: Record<string, string>;
-      };
-      expect(pinned.dependencies?.pg ?? pinned.devDependencies?.pg).toBe(installed);
-    }
+    const root = new URL("../../../../", import.meta.url);
+    const manifests = [
+      "package.json",
+      ...["apps", "packages"].flatMap((dir) =>
+        readdirSync(new URL(`${dir}/`, root)).map((name) => `${dir}/${name}/package.json`),
+      ),
+    ].filter((file) => existsSync(new URL(file, root)));
+    const pins = manifests.flatMap((file) => {
+      const manifest = JSON.parse(readFileSync(new URL(file, root), "utf8")) as Record<string, Record<string, string>>;
+      const pin = manifest.dependencies?.pg ?? manifest.devDependencies?.pg;
+      return pin === undefined ? [] : [[file, pin]];
+    });
+    expect(pins.length).toBeGreaterThan(0);
+    for (const [file, pin] of pins) expect({ file, pin }).toEqual({ file, pin: installed });
   });
 
   it("encodes bind values with utils.prepareValue", () => {
