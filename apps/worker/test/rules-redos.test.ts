@@ -18,7 +18,7 @@ afterAll(async () => {
 const hostileMessage = `http://${"a".repeat(4000)}http://${"a".repeat(4000)}`;
 
 describe("the offline rules provider on a hostile lead", () => {
-  it("completes it and the ordinary lead queued after it well within 10 s", async () => {
+  it("completes it and the ordinary lead queued after it well within 30 s", async () => {
     // No OPENAI_API_KEY: the rules provider answers. One job at a time, in queue order.
     const env = testEnv({ WORKER_METRICS_PORT: "0", WORKER_CONCURRENCY: "1" });
     const config = parseConfig(env);
@@ -38,8 +38,9 @@ describe("the offline rules provider on a hostile lead", () => {
     const events: EventJob[] = [hostile, ordinary];
     for (const event of events) await queue.add(event.type, event, eventJobOptions(config, event.id));
 
-    // Generous on purpose: the point is seconds against the 47 s a backtracking pattern took.
-    const deadline = Date.now() + 10_000;
+    // Generous on purpose, so a busy machine cannot fail it: the rules now take about a second,
+    // a backtracking pattern took 47 s on a quiet one.
+    const deadline = Date.now() + 30_000;
     let rows: Array<{ id: string; status: string }> = [];
     while (Date.now() < deadline) {
       rows = await db.webhookEvent.findMany({
@@ -63,5 +64,5 @@ describe("the offline rules provider on a hostile lead", () => {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     redis.disconnect();
-  }, 60_000);
+  }, 180_000);
 });

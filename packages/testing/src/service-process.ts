@@ -46,8 +46,11 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Resolves once the process logged that it serves (the API listens, the worker consumes). */
-  async ready(timeoutMs = 30_000): Promise<this> {
+  /**
+   * Resolves once the process logged that it serves (the API listens, the worker consumes); the
+   * default deadline leaves room for a busy machine.
+   */
+  async ready(timeoutMs = 90_000): Promise<this> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.some((line) => line.includes(readyLine[this.service]))) {
       if (!this.running || Date.now() > deadline)
