@@ -282,6 +282,17 @@ const commands = {
     ensureInstalled();
     run("node", [...NODE_TS, "apps/api/src/cli/send.ts", ...args]);
   },
+  /** Biome's lint and format check over the repository (CI runs it first); `format` applies the fixes it can make. */
+  lint() {
+    const pnpm = ensureInstalled();
+    const result = spawnSync(pnpm, ["exec", "biome", "check", ".", ...args], { cwd: root, stdio: "inherit" });
+    process.exit(result.status ?? 1);
+  },
+  format() {
+    const pnpm = ensureInstalled();
+    const result = spawnSync(pnpm, ["exec", "biome", "check", "--write", ".", ...args], { cwd: root, stdio: "inherit" });
+    process.exit(result.status ?? 1);
+  },
 };
 
 const handler = commands[command];
