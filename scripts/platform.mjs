@@ -290,7 +290,10 @@ const commands = {
   },
   format() {
     const pnpm = ensureInstalled();
-    const result = spawnSync(pnpm, ["exec", "biome", "check", "--write", ".", ...args], { cwd: root, stdio: "inherit" });
+    const result = spawnSync(pnpm, ["exec", "biome", "check", "--write", ".", ...args], {
+      cwd: root,
+      stdio: "inherit",
+    });
     process.exit(result.status ?? 1);
   },
 };
