@@ -190,6 +190,12 @@ function vitest(pnpm, name, argv) {
   return result.status ?? 1;
 }
 
+/** Runs a command in the repository and exits with its status (eval's, lint's). */
+function exitWith(command, argv) {
+  const result = spawnSync(command, argv, { cwd: root, stdio: "inherit" });
+  process.exit(result.status ?? 1);
+}
+
 const commands = {
   start() {
     const pnpm = ensureInstalled();
@@ -272,11 +278,7 @@ const commands = {
   eval() {
     ensureInstalled();
     loadDotEnv();
-    const result = spawnSync("node", [...NODE_TS, "apps/worker/src/eval/main.ts", ...args], {
-      cwd: root,
-      stdio: "inherit",
-    });
-    process.exit(result.status ?? 1);
+    exitWith("node", [...NODE_TS, "apps/worker/src/eval/main.ts", ...args]);
   },
   send() {
     ensureInstalled();
@@ -284,17 +286,10 @@ const commands = {
   },
   /** Biome's lint and format check over the repository (CI runs it first); `format` applies the fixes it can make. */
   lint() {
-    const pnpm = ensureInstalled();
-    const result = spawnSync(pnpm, ["exec", "biome", "check", ".", ...args], { cwd: root, stdio: "inherit" });
-    process.exit(result.status ?? 1);
+    exitWith(ensureInstalled(), ["exec", "biome", "check", ".", ...args]);
   },
   format() {
-    const pnpm = ensureInstalled();
-    const result = spawnSync(pnpm, ["exec", "biome", "check", "--write", ".", ...args], {
-      cwd: root,
-      stdio: "inherit",
-    });
-    process.exit(result.status ?? 1);
+    exitWith(ensureInstalled(), ["exec", "biome", "check", "--write", ".", ...args]);
   },
 };
 
