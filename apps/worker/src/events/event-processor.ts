@@ -49,20 +49,25 @@ export class EventProcessor {
     const { metrics } = this.deps;
     const logger = this.deps.logger.child({ eventId: event.id, type: event.type, attempt: job.attemptsMade + 1 });
 
-    const begun = await this.store.begin(event);
+    const strategy = this.storageStrategy(job, event);
+    // A first run records the event with its first statement; any other run records it (or
+    // resumes it) now, and reads the steps earlier runs stored.
+    const begun = strategy === "first-run" ? { inserted: true } : await this.store.begin(event);
     if (!begun) return this.alreadyProcessed(logger);
 
     metrics.jobsInFlight.inc();
+    let steps: StepRunner | undefined;
     try {
       if (event.type === "ignored") {
         await this.store.finish(event.id, "ignored");
         return this.processed(event, "ignored", logger);
       }
-      const steps = new StepRunner({
+      steps = new StepRunner({
         store: this.store,
         eventId: event.id,
         previous: begun.inserted ? new Map() : await this.store.steps(event.id),
-        strategy: this.storageStrategy(),
+        strategy,
+        ...(strategy === "first-run" && { insert: { event, startedAt: new Date().toISOString() } }),
         metrics,
         logger,
       });
@@ -70,6 +75,10 @@ export class EventProcessor {
       await steps.finish();
       return this.processed(event, "completed", logger);
     } catch (error) {
+      if (steps?.superseded) return await this.runAgain(job, token, error as Error, logger);
+      // A first run that failed before any statement recorded the event records it now, so its failure is kept.
+      if (strategy === "first-run" && !steps?.recorded && !(await this.store.begin(event)))
+        return this.alreadyProcessed(logger);
       return await this.attemptFailed(job, token, event, error, logger);
     } finally {
       metrics.jobsInFlight.dec();
@@ -79,12 +88,27 @@ export class EventProcessor {
   /**
    * Chosen before the pipeline runs: with the offline rules and no connector every step
    * before the CRM's may simply be done again (the rules, a Meta lead's read), so their rows
-   * may wait for the CRM step's statement (`batched`). A remote model's answer or a
-   * connector's delivery is stored the moment it is known (`immediate`), so a retry never
-   * repeats it.
+   * may wait for the CRM step's statement (`batched`); on the job's first run that statement
+   * records the event too (`first-run`), as nothing can have stored a step before it. A
+   * remote model's answer or a connector's delivery is stored the moment it is known
+   * (`immediate`), so a retry never repeats it.
    */
-  private storageStrategy(): StorageStrategy {
-    return !this.deps.ai.provider.remote && this.deps.connectors.length === 0 ? "batched" : "immediate";
+  private storageStrategy(job: Job, event: EventJob): StorageStrategy {
+    if (this.deps.ai.provider.remote || this.deps.connectors.length > 0) return "immediate";
+    // `attemptsStarted` counts every run BullMQ began: a retry, a stalled job taken over, a deferral.
+    return job.attemptsStarted <= 1 && event.type !== "ignored" ? "first-run" : "batched";
+  }
+
+  /**
+   * A first run found its event recorded before (a provider re-sent an event whose job Redis
+   * no longer held, or a replay), so it wrote nothing: the job goes back to the queue at once,
+   * without using an attempt, and its next run resumes the event from its stored steps.
+   */
+  private async runAgain(job: Job, token: string | undefined, error: Error, logger: Logger): Promise<never> {
+    logger.info("event recorded before its first run: running it again from its stored steps");
+    if (!token) throw error;
+    await job.moveToDelayed(Date.now(), token);
+    throw new DelayedError(error.message);
   }
 
   private context(event: EventJob, steps: StepRunner, logger: Logger): PipelineContext {

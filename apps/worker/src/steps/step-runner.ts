@@ -4,7 +4,7 @@ import type { CrmCommands } from "../crm/commands.js";
 import { AiAnswerError } from "../errors/index.js";
 import type { WorkerMetrics } from "../metrics.js";
 import { PendingWrites } from "../store/pending-writes.js";
-import type { AiUsage, SavedStep, StepRow, StepStore, StoredStep } from "../store/step-store.js";
+import type { AiUsage, NewEvent, SavedStep, StepRow, StepStore, StoredStep } from "../store/step-store.js";
 
 export type { AiUsage };
 
@@ -25,8 +25,22 @@ export interface StepOutcome<T> {
  *   step's, a failure's or the finish. Only for work that may simply be done again should
  *   the worker die in between: the offline rules' answer, a Meta lead's read, handing a
  *   draft to the queue under its own id.
+ * - `first-run`: `batched`, for a job's first run, whose event has no row yet: the runner's
+ *   first statement inserts it, so an offline event is one statement in all. Every write of
+ *   that statement is conditional on the insert: should the row exist after all (a provider
+ *   re-sending an event Redis no longer remembers, a replay), the statement writes nothing,
+ *   the runner is `superseded`, and the processor puts the job back for the next run, which
+ *   records the event the `batched` way and resumes it.
  */
-export type StorageStrategy = "immediate" | "batched";
+export type StorageStrategy = "immediate" | "batched" | "first-run";
+
+/** A `first-run` statement found the event recorded already: it wrote nothing, and this run ends here. */
+export class EventRecordedBefore extends Error {
+  override readonly name = "EventRecordedBefore";
+  constructor(eventId: string) {
+    super(`event ${eventId} was recorded before this run: nothing written, it runs again from its stored steps`);
+  }
+}
 
 export interface StepRunnerOptions {
   store: StepStore;
@@ -34,6 +48,8 @@ export interface StepRunnerOptions {
   /** The event's steps stored by earlier runs. */
   previous: Map<string, StoredStep>;
   strategy: StorageStrategy;
+  /** `first-run`: the event whose row the runner's first statement inserts. */
+  insert?: NewEvent;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -53,8 +69,22 @@ export class StepRunner {
   private readonly pending = new PendingWrites();
   /** The statement that stored the last step also completed the event. */
   private finished = false;
+  /** `first-run`: the event's row, until a statement has inserted it. */
+  private unrecorded: NewEvent | undefined;
+  /** A `first-run` statement found the event recorded before: nothing of this run was written. */
+  superseded = false;
 
-  constructor(private readonly options: StepRunnerOptions) {}
+  constructor(private readonly options: StepRunnerOptions) {
+    if (options.strategy === "first-run") {
+      if (!options.insert) throw new Error("the first-run strategy needs the event to insert");
+      this.unrecorded = options.insert;
+    }
+  }
+
+  /** Whether a statement of this run (or an earlier one) has recorded the event's row. */
+  get recorded(): boolean {
+    return this.unrecorded === undefined && !this.superseded;
+  }
 
   async run<S extends z.ZodType>(
     name: string,
@@ -77,8 +107,9 @@ export class StepRunner {
         durationMs,
         ...outcome.ai,
       };
-      if (this.options.strategy === "batched") this.pending.push(row);
-      else await this.send((pending) => this.options.store.save(this.options.eventId, [...pending, row]));
+      if (this.options.strategy === "immediate")
+        await this.send((pending, insert) => this.options.store.save(this.options.eventId, [...pending, row], insert));
+      else this.pending.push(row);
       this.options.metrics.stepDuration.observe({ step: name, status: "succeeded" }, durationMs / 1000);
       return outcome.output;
     } catch (error) {
@@ -104,8 +135,8 @@ export class StepRunner {
     try {
       const crm = commands();
       const step = { name, attempts: (before?.attempts ?? 0) + 1 };
-      const stored = await this.send((pending) =>
-        this.options.store.write(this.options.eventId, pending, step, crm, options.last),
+      const stored = await this.send((pending, insert) =>
+        this.options.store.write(this.options.eventId, pending, step, crm, options.last, insert),
       );
       this.options.metrics.stepDuration.observe(
         { step: name, status: "succeeded" },
@@ -121,23 +152,44 @@ export class StepRunner {
   /** The pipeline is done: pending rows are stored, and the event completed unless its last step did. */
   async finish(): Promise<void> {
     if (this.finished && !this.pending.has()) return;
-    await this.options.store.finish(this.options.eventId, "completed", this.pending.drain());
+    const recorded = await this.options.store.finish(
+      this.options.eventId,
+      "completed",
+      this.pending.drain(),
+      this.unrecorded,
+    );
+    this.recordedBy(recorded);
   }
 
-  /** One statement carrying the pending rows: if it fails, they wait for the next (the failure's). */
+  /**
+   * One statement carrying the pending rows (and, in a `first-run` not yet recorded, the
+   * event's row): if it fails, they wait for the next (the failure's).
+   */
   private async send(
-    statement: (pending: StepRow[]) => Promise<SavedStep | undefined>,
+    statement: (pending: StepRow[], insert: NewEvent | undefined) => Promise<SavedStep | undefined>,
   ): Promise<SavedStep | undefined> {
+    if (this.superseded) throw new EventRecordedBefore(this.options.eventId);
     const pending = this.pending.drain();
     let saved: SavedStep | undefined;
     try {
-      saved = await statement(pending);
+      saved = await statement(pending, this.unrecorded);
     } catch (error) {
       for (const row of pending) this.pending.push(row);
       throw error;
     }
+    this.recordedBy(saved?.recorded ?? true);
     if (saved?.finished) this.finished = true;
     return saved;
+  }
+
+  /** After a statement: the event's row is there now, or (`first-run`) it was before and nothing was written. */
+  private recordedBy(recorded: boolean): void {
+    if (this.unrecorded === undefined) return;
+    if (!recorded) {
+      this.superseded = true;
+      throw new EventRecordedBefore(this.options.eventId);
+    }
+    this.unrecorded = undefined;
   }
 
   /** The step failed: its row says why, with the tries it took (stored with anything pending). */
@@ -154,10 +206,13 @@ export class StepRunner {
       attempts: (before?.attempts ?? 0) + tries,
       durationMs,
     };
-    await this.options.store
-      .save(this.options.eventId, [...this.pending.drain(), row])
-      .catch((saveError: unknown) =>
-        this.options.logger.error({ err: saveError, step: name }, "could not record the step's failure"),
-      );
+    // A superseded run wrote nothing and records nothing: the next run starts from what is stored.
+    if (this.superseded) return;
+    await this.send((pending, insert) =>
+      this.options.store.save(this.options.eventId, [...pending, row], insert),
+    ).catch((saveError: unknown) => {
+      if (!(saveError instanceof EventRecordedBefore))
+        this.options.logger.error({ err: saveError, step: name }, "could not record the step's failure");
+    });
   }
 }

@@ -9,20 +9,24 @@ export const json = (value: unknown): string | null => (value === undefined ? nu
 /**
  * The CRM's commands as data-modifying CTEs (`contact`, `record`, `activity`, `draft`), for
  * the CRM step's statement, and the SQL expression over them that is the step's output
- * (`contactId`, `ticketId` or `paymentId`, `draftId`, `draftStatus`, as `jsonb`).
+ * (`contactId`, `ticketId` or `paymentId`, `draftId`, `draftStatus`, as `jsonb`). With
+ * `when`, each write happens only if that condition holds (a `first-run` statement's event
+ * row was inserted).
  */
-export function crmStatement(commands: CrmCommands): { ctes: Prisma.Sql[]; output: Prisma.Sql } {
+export function crmStatement(commands: CrmCommands, when?: Prisma.Sql): { ctes: Prisma.Sql[]; output: Prisma.Sql } {
   const { upsertContact: contact, upsertTicket: ticket, upsertPayment: payment, addActivity, createDraft } = commands;
   const ctes: Prisma.Sql[] = [];
   const output: Prisma.Sql[] = [];
   const contactId = contact ? Prisma.sql`(SELECT id FROM contact)` : Prisma.sql`NULL::uuid`;
+  // One row of values: `VALUES (…)`, or `SELECT … WHERE when`, which is no row when it does not hold.
+  const values = (row: Prisma.Sql) => (when ? Prisma.sql`SELECT ${row} WHERE ${when}` : Prisma.sql`VALUES (${row})`);
 
   if (contact) {
     ctes.push(Prisma.sql`contact AS (
       INSERT INTO contacts (id, email, name, company, phone, category, score, is_customer, attributes, updated_at)
-      VALUES (gen_random_uuid(), ${contact.email}::text, ${contact.name}::text, ${contact.company}::text, ${contact.phone}::text,
+      ${values(Prisma.sql`gen_random_uuid(), ${contact.email}::text, ${contact.name}::text, ${contact.company}::text, ${contact.phone}::text,
               ${contact.category}::text, ${contact.score}::int, ${contact.isCustomer ?? false}::boolean,
-              ${json(contact.attributes)}::jsonb, ${NOW})
+              ${json(contact.attributes)}::jsonb, ${NOW}`)}
       ON CONFLICT (email) DO UPDATE SET
         name = COALESCE(EXCLUDED.name, contacts.name), company = COALESCE(EXCLUDED.company, contacts.company),
         phone = COALESCE(EXCLUDED.phone, contacts.phone), category = COALESCE(EXCLUDED.category, contacts.category),
@@ -34,9 +38,9 @@ export function crmStatement(commands: CrmCommands): { ctes: Prisma.Sql[]; outpu
   if (ticket) {
     ctes.push(Prisma.sql`record AS (
       INSERT INTO tickets (id, source, external_id, contact_id, subject, description, url, priority, category, sentiment, summary, draft_reply, updated_at)
-      VALUES (gen_random_uuid(), ${ticket.source}::text, ${ticket.externalId}::text, ${contactId},
+      ${values(Prisma.sql`gen_random_uuid(), ${ticket.source}::text, ${ticket.externalId}::text, ${contactId},
               ${ticket.subject}::text, ${ticket.description}::text, ${ticket.url}::text, ${ticket.priority}::text,
-              ${ticket.category}::text, ${ticket.sentiment}::text, ${ticket.summary}::text, ${ticket.draftReply}::text, ${NOW})
+              ${ticket.category}::text, ${ticket.sentiment}::text, ${ticket.summary}::text, ${ticket.draftReply}::text, ${NOW}`)}
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, tickets.contact_id), subject = EXCLUDED.subject,
         description = EXCLUDED.description, url = EXCLUDED.url, priority = EXCLUDED.priority, category = EXCLUDED.category,
@@ -45,9 +49,9 @@ export function crmStatement(commands: CrmCommands): { ctes: Prisma.Sql[]; outpu
   } else if (payment) {
     ctes.push(Prisma.sql`record AS (
       INSERT INTO payments (id, source, external_id, contact_id, amount, currency, status, failure_reason, risk, draft_message, updated_at)
-      VALUES (gen_random_uuid(), ${payment.source}::text, ${payment.externalId}::text, ${contactId},
+      ${values(Prisma.sql`gen_random_uuid(), ${payment.source}::text, ${payment.externalId}::text, ${contactId},
               ${payment.amount}::int, ${payment.currency}::text, ${payment.status}::text, ${payment.failureReason}::text,
-              ${payment.risk}::text, ${payment.draftMessage}::text, ${NOW})
+              ${payment.risk}::text, ${payment.draftMessage}::text, ${NOW}`)}
       ON CONFLICT (source, external_id) DO UPDATE SET
         contact_id = COALESCE(EXCLUDED.contact_id, payments.contact_id), amount = EXCLUDED.amount, currency = EXCLUDED.currency,
         status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason, risk = EXCLUDED.risk,
@@ -73,10 +77,10 @@ export function crmStatement(commands: CrmCommands): { ctes: Prisma.Sql[]; outpu
     const { eventId, draft, auto } = createDraft;
     ctes.push(Prisma.sql`draft AS (
       INSERT INTO drafts (id, event_id, type, kind, channel, target, recipient, subject, body, reasons, status, decided_by, decided_at, created_at, updated_at)
-      VALUES (gen_random_uuid(), ${eventId}::text, ${draft.type}::"EventType", ${draft.kind}::text, ${draft.channel}::text,
+      ${values(Prisma.sql`gen_random_uuid(), ${eventId}::text, ${draft.type}::"EventType", ${draft.kind}::text, ${draft.channel}::text,
               ${json(draft.target)}::jsonb, ${draft.recipient}::text, ${draft.subject}::text, ${draft.body}::text,
               ${json(draft.reasons)}::jsonb, ${auto ? "approved" : "pending"}::"DraftStatus", ${auto ? "auto" : null}::text,
-              ${auto ? NOW : Prisma.raw("NULL::timestamp")}, ${NOW}, ${NOW})
+              ${auto ? NOW : Prisma.raw("NULL::timestamp")}, ${NOW}, ${NOW}`)}
       ON CONFLICT (event_id) DO NOTHING
       RETURNING id, status)`);
     // Inserted now, or by an earlier run of the event, whatever was decided about it since.
