@@ -144,7 +144,7 @@ function describeEndToEnd(
   });
 }
 
-describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v3" }, () => ({}));
+describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v4" }, () => ({}));
 
 const fake = new FakeOpenAiServer();
 beforeAll(async () => {

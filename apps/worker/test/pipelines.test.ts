@@ -31,7 +31,7 @@ describe("pipelines with the offline rules provider", () => {
     expect(step).toMatchObject({
       status: "succeeded",
       provider: "offline-rules",
-      model: "rules-v3",
+      model: "rules-v4",
       promptTokens: 0,
       completionTokens: 0,
     });
