@@ -6,7 +6,7 @@
 // and a reference worker making the one durable write any pipeline must make (one INSERT
 // per job through a plain `pg` pool), as the measure of what durability costs.
 // `WORKER_DB_BATCH=1` in the environment runs the worker without group commit.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createApi } from "@aiops/api";
@@ -15,11 +15,10 @@ import {
   createDatabase,
   createLogger,
   type EventJob,
-  ensureDatabaseExists,
   eventRecordId,
   signedRequest,
 } from "@aiops/shared";
-import { FakeOpenAiServer, TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/testing";
+import { FakeOpenAiServer, migrateDatabase, TEST_SECRETS, testConfig, uniquePrefix } from "@aiops/testing";
 import { StepStore } from "@aiops/worker";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -59,16 +58,6 @@ process.on("exit", () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-async function prepareDatabase() {
-  await ensureDatabaseExists(DATABASE_URL);
-  const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL },
-    encoding: "utf8",
-  });
-  if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
-}
 
 interface BaselineResult {
   rate: number;
@@ -350,7 +339,7 @@ async function pipelineRun(
   };
 }
 
-await prepareDatabase();
+await migrateDatabase(DATABASE_URL);
 process.stdout.write(`pipeline bench: ${EVENTS} events, worker concurrency ${CONCURRENCY}, one worker process\n`);
 const baseline = RUNS.has("noop") ? await noopBaseline() : undefined;
 const noop = baseline?.rate;

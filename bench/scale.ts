@@ -9,7 +9,7 @@
 // this process = producer + fake model, Postgres, Redis). Then fills a backlog and drains
 // it: Redis memory per queued event, drain rate.
 // Writes bench/results/scale.csv, bench/results/scale-backlog.csv and docs/scale.png.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -19,11 +19,10 @@ import {
   createDatabase,
   createEventsQueue,
   type EventJob,
-  ensureDatabaseExists,
   eventJobOptions,
   eventRecordId,
 } from "@aiops/shared";
-import { FakeOpenAiServer, freePort, testConfig, uniquePrefix } from "@aiops/testing";
+import { FakeOpenAiServer, freePort, migrateDatabase, testConfig, uniquePrefix } from "@aiops/testing";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { drawChart } from "./support/line-chart.js";
@@ -413,13 +412,7 @@ async function backlogRun(fake: FakeOpenAiServer): Promise<BacklogResult> {
   };
 }
 
-await ensureDatabaseExists(DATABASE_URL);
-const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
-  cwd: root,
-  env: { ...process.env, DATABASE_URL },
-  encoding: "utf8",
-});
-if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
+await migrateDatabase(DATABASE_URL);
 mkdirSync(results, { recursive: true });
 const fake = new FakeOpenAiServer();
 fake.delayMs = LATENCY_MS;

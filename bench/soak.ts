@@ -6,11 +6,10 @@
 // used_memory and queue depth. Memory and queue depth must stay flat at a rate the fleet
 // sustains. Writes bench/results/soak-<time>.csv and .png. Redis is a redis-server of the
 // bench's own (AOF, appendfsync always, as in production), on a free port.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ensureDatabaseExists } from "@aiops/shared";
+import { migrateDatabase } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { Fleet } from "../test/faults/support/fleet.js";
 import { OwnRedis } from "../test/faults/support/redis-server.js";
@@ -48,13 +47,7 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
-await ensureDatabaseExists(DATABASE_URL);
-const migrate = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy"], {
-  cwd: root,
-  env: { ...process.env, DATABASE_URL },
-  encoding: "utf8",
-});
-if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stderr}`);
+await migrateDatabase(DATABASE_URL);
 process.env.DATABASE_URL = DATABASE_URL;
 
 // A Redis of its own, so used_memory counts this run's keys and nobody else's.

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { type Api, createApi } from "@aiops/api";
 import { createDatabase, createLogger, type Database, type PrismaClient } from "@aiops/shared";
-import { FakeSmtpServer, freshDatabase, postSample, TEST_ADMIN_TOKEN, testConfig } from "@aiops/testing";
+import { FakeSmtpServer, freshDatabase, postSample, TEST_ADMIN_TOKEN, testConfig, waitFor } from "@aiops/testing";
 import { createWorker, type FleetWorker } from "@aiops/worker";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,11 +36,10 @@ async function deliver(sourceName: string, edit: (body: Record<string, any>) => 
   const { response } = await postSample(url, sourceName, ++seq, edit);
   if (response.status !== 202) throw new Error(`${sourceName}: ${response.status}`);
   const { id } = (await response.json()) as { id: string };
-  const deadline = Date.now() + 15_000;
-  while ((await db.webhookEvent.findUnique({ where: { id } }))?.status !== "completed") {
-    if (Date.now() > deadline) throw new Error(`event ${id} was not processed`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(
+    async () => (await db.webhookEvent.findUnique({ where: { id } }))?.status === "completed",
+    `event ${id} to be processed`,
+  );
   return id;
 }
 

@@ -1,7 +1,7 @@
 // The offline rules on a hostile lead: a message built to make a backtracking pattern take
 // most of a minute must not hold the worker that runs it, nor the leads queued behind it.
 import { createDatabase, createEventsQueue, type EventJob, eventJobOptions, parseConfig } from "@aiops/shared";
-import { ServiceProcess, sampleEvent, testEnv } from "@aiops/testing";
+import { ServiceProcess, sampleEvent, testEnv, waitFor } from "@aiops/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -40,16 +40,17 @@ describe("the offline rules provider on a hostile lead", () => {
 
     // Generous on purpose, so a busy machine cannot fail it: the rules now take about a second,
     // a backtracking pattern took 47 s on a quiet one.
-    const deadline = Date.now() + 30_000;
-    let rows: Array<{ id: string; status: string }> = [];
-    while (Date.now() < deadline) {
-      rows = await db.webhookEvent.findMany({
-        where: { id: { in: events.map((e) => e.id) } },
-        select: { id: true, status: true },
-      });
-      if (rows.length === 2 && rows.every((row) => row.status === "completed")) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const rows = await waitFor(
+      async () => {
+        const found = await db.webhookEvent.findMany({
+          where: { id: { in: events.map((e) => e.id) } },
+          select: { id: true, status: true },
+        });
+        return found.length === 2 && found.every((row) => row.status === "completed") ? found : undefined;
+      },
+      "the hostile lead and the one behind it to complete",
+      30_000,
+    );
     expect(rows.map((row) => row.status)).toEqual(["completed", "completed"]);
 
     const contact = (event: EventJob) =>

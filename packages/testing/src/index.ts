@@ -10,7 +10,7 @@ export { FakeSmtpServer, type ReceivedMail } from "./fakes/fake-smtp-server.js";
 export { type FakeRequest, HttpFake } from "./fakes/http-fake.js";
 export { type Delivery, WebhookReceiver } from "./fakes/webhook-receiver.js";
 export { freePort } from "./free-port.js";
-export { freshDatabase } from "./fresh-database.js";
+export { freshDatabase, migrateDatabase } from "./fresh-database.js";
 export { nextSeq, postSample, sampleEvent } from "./samples.js";
 export { type Exit, type Service, ServiceProcess } from "./service-process.js";
 export { waitFor } from "./wait-for.js";
