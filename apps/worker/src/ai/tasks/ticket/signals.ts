@@ -22,6 +22,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b((won'?t|doesn'?t|can'?t|cannot) load|unresponsive|halted|frozen|froze|every request|all requests|white screen|blank page|se cae|no funciona nada|ne fonctionne plus)\b/,
     /\b(funktioniert nicht mehr|geht nicht mehr|nao funciona|non funziona)\b/,
     /停止|ダウン|障害/,
+    /\b(werkt (niet|niks) meer|ligt plat|storing|niet bereikbaar|kunnen niet (meer )?inloggen|awaria|nie dzia[lł]a[a-z]{0,3}|nie mozemy|nie da sie|fungerar inte|ar nere|ligger nere)\b/,
+    /ログインできません|利用できません|繋がりません|つながりません/,
   ],
   security: [
     /\b(phishing|hack[a-z]{0,12}|pirat[a-z]{0,12}|takeover|breach[a-z]{0,12}|leak[a-z]{0,12}|exposed|compromised|unauthori[sz]ed|suspicious (login|activity|access)|unknown (ip|api calls|device|login))\b/,
@@ -30,6 +32,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(passwords? (were|was) changed|(logged|signed) in from|changed (our|the) (payout|bank|email|password|iban)|stolen|impersonat[a-z]{0,12}|spoof[a-z]{0,12}|publicly (visible|accessible|available))\b/,
     /\b(anyone can (see|access|open)|fraud[a-z]{0,12}|malware|ransomware|ddos|vulnerabilit[a-z]{1,12}|injection|xss|personal data of|privacy incident|violacion|fuite|vazamento)\b/,
     /不正|漏洩/,
+    /\b(datenleck|datalek|gehackt|onbevoegd[a-z]{0,3}|nieautoryzowan[a-z]{0,3}|wyciek[a-z]{0,3}|wlamanie|oszust[a-z]{0,4}|obehorig[a-z]{0,3}|dataintrang)\b/,
+    /\b(publicamente|publiquement|pubblicamente|offentlich (zuganglich|sichtbar)|openbaar (toegankelijk|zichtbaar)|zonder (in te loggen|wachtwoord))\b/,
   ],
   dataLoss: [
     /\b(delet(ed|ing)|lost (all|the|our|my|data|every[a-z]{0,6}|some|\d{1,6})|disappeared|vanished|wip(ed|ing)|erased|purged|(are|is|were|was|all|everything) gone|verschwunden|geloscht|corrupt[a-z]{0,12}|rewrote|overwritten)\b/,
@@ -38,6 +42,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b((sind|ist) (alle )?weg|ist leer|sind leer|verloren|leer)\b/,
     /\b(missing (data|tickets|contacts|records|messages|emails|fields|values|attachments|files|orders|history))\b/,
     /消え|削除/,
+    /\b(leeg|verdwenen|verwijderd|kwijt|zniknel[a-z]{0,3}|znikn[a-z]{0,3}|usuniet[a-z]{0,3}|utracon[a-z]{0,3}|puste|forsvunn[a-z]{0,3}|raderad[a-z]{0,3}|borttagn[a-z]{0,3})\b/,
+    /\b(revert(ed|ing) (to|back)|(gone|went|changed) back to|rolled back|all reverted|undone|lost (our|my|their|the) (work|changes|edits))\b/,
   ],
   money: [
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen( [a-z]{1,12}){0,2} abgelehnt)\b/,
@@ -52,6 +58,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(charged (twice|every|all|double|again|us|our|the wrong)|double[- ]?charged?|duplicate (charges?|payments?)|overcharged?|wrong (amount|invoice|charge))\b/,
     /\b(factur[a-z]{0,2} erron[a-z]{0,3}|rechnung (ist )?falsch|falsche rechnung|factura (erronea|incorrecta)|fatura (errada|incorreta)|invoice (is )?wrong)\b/,
     /\b(billed (us )?(twice|double)|charged two times|refund the difference|cash flow|cobrad[oa]s? (dos veces|duas vezes|em dobro)|doppelt (abgebucht|berechnet)|deux fois)\b/,
+    /\b(bledn[a-z]{1,3} faktur[a-z]{0,3}|faktura (jest )?bledna|fattura (errata|sbagliata)|factuur (klopt niet|is fout|onjuist)|onjuiste factuur|naliczono)\b/,
   ],
   largeAmount: [/[$€£]\d{1,3},\d{3}|[$€£]\d{4,7}/, /\b\d{1,3}[., ]\d{3}[ \t]?(€|eur|usd|gbp|dollars|euros)/],
   everyone: [
@@ -60,6 +67,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(our (clients|customers|users|callers|patients|guests|members) (cannot|can'?t|are unable|are not able)|to any (agent|user|one))\b/,
     /\b(every (single )?(one of|user|agent|customer|subscriber|client|ticket|order|request|page|email|reply|account|employee|store|team))\b/,
     /全て|全員|すべて/,
+    /\b(iedereen|niemand|geen enkele|wszyscy|wszystk[a-z]{1,4}|nikt|zaden|zadna|ingen av|samtliga)\b/,
   ],
   // Their own customers, all of them: the rubric's "cannot serve their own customers".
   allCustomers:
@@ -75,6 +83,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(since \d{1,2}([:.h]\d{2})?( ?(am|pm|cet|utc|gmt|est|pst))?|since the [a-z0-9]{1,10} (update|upgrade|release|deploy|migration))\b/,
     /\b(for (an|the last|\d{1,6}) (hour|hours|minutes)|an hour|\d{1,6} minutes ago|this morning|as of|desde (as|hace|ayer|esta|las|o)|depuis (ce matin|hier|cette nuit|\d))\b/,
     /\b(seit (heute|gestern|\d)|da (ieri|stamattina|oggi)|heute nacht|cette nuit|immediately|sofort)\b/,
+    /\b(sinds (vanochtend|vannacht|gisteren|vandaag)|od (rana|dzisiaj|wczoraj|godziny)|sedan (i morse|igar|i natt))\b/,
   ],
   // Tone: shouting is not harm, so it is a signal of its own and never raises priority by itself.
   shouting: /\b(urgent[a-z]{0,12}|asap|emergency|critical|dringend|urgente|urgencia|urgence|important)\b|!!!/,
@@ -88,6 +97,8 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(shows? no data|no data (since|at all|anymore)|greyed out|lost access|(will be|is being|gets?) suspended|only (billing )?admin[a-z]{0,8})\b/,
     /\b(parou|pararam|dejo de|dejaron de|ha dejado de|a cesse de|hat aufgehort|ne (marche|fonctionne) plus|nao aparece[a-z]{0,2}|no aparece[a-z]{0,2}|bounc[a-z]{0,4}|crawling|painfully)\b/,
     /開けな|できな|エラー/,
+    /\b(werkt niet|foutmelding|kapot|nie dzia[lł]a|blad|bledy|nie moge|fungerar inte|felmeddelande|trasig)\b/,
+    /\b(bloccat[oa]|gesperrt|bloquead[oa]|zablokowan[a-z]{0,3}|geblokkeerd|lent[oa]?s?|langsam|traag|wolno|non riceve|no recibe|ne recoit|empfangt (keine|nicht)|ontvangt geen|nie otrzymuj[a-z]{0,3})\b/,
   ],
   partial: [
     /\b(one region|(in|for) one (region|team|workspace)|only (some|one|a few|certain)|half|a third|a quarter|about \d{1,6}%|\d{1,6}% of|\d{1,6} in \d{1,6}|some (users|of|customers|agents))\b/,
@@ -122,11 +133,13 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(comment (faire|puis|peut)|wie (kann|konnen|richte)|come (posso|si)|podem me indicar|what are|can we|can i|do you support)\b/,
     /\b(do you (retry|offer|allow|keep|store|have|provide)|how (many|long|often|much)|is there an? (api|export|limit|setting))\b/,
     /どこから|方法|教えて/,
+    /\b(hoe (kan|stel|doe|zet)|jak (moge|mozna|ustawic|przenies[a-z]{0,3}|zmienic|dodac)|come (faccio|posso|si fa)|wie (stelle|andere|kann ich)|comment (je|on)|como (puedo|hago|se))\b/,
   ],
   billingAdmin: [
     /\b(invoices?|receipt|vat|tax id|billing (address|details|contact|email)|facture|factura|fatura|rechnung|facturacion|prorata|plan|subscription|abonnement|suscripcion|assinatura|seats?)\b/,
     /\b(licen[cs]es?|add ([a-z]{1,20} )?(users?|agents?|seats?)|remove ([a-z]{1,20} )?(users?|agents?)|upgrade|downgrade|cancel|ajouter|refund|reembolso|remboursement|credit note)\b/,
     /請求書|領収書/,
+    /\b(faktur[a-z]{0,3}|factuur|fattur[ae]|rozliczen[a-z]{0,3}|abonament[a-z]{0,3}|abbonamento|abonnement)\b/,
   ],
   intermittent:
     /\b(sometimes|a veces|now and then|occasionally|from time to time|once in a while|intermitt[a-z]{0,12}|\d-\d times|sporadic[a-z]{0,12}|parfois|manchmal|as vezes|a volte|randomly)\b/,
@@ -136,6 +149,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(could you add|can you add|idea|suggestion|suggest|wish|request for|sugestao|sugerencia|seria (otimo|genial|bueno|bom)|wunsch|ware (schon|toll|super)|ce serait bien|il serait bien)\b/,
     /\b(serait-il possible|sarebbe bello|calendar view)\b/,
     /\b(dark mode)\b/,
+    /\b(modalita scura|modo oscuro|dunkelmodus|dark ?modus|mode sombre|donkere modus|tryb ciemny|tema scuro|modo escuro)\b/,
   ],
   cosmetic: [
     /\b(typo|typos|spelling|misspel[a-z]{0,12}|cosmetic|font|fonts|colou?rs?|tooltip|cut off|truncated|alignment|misaligned|aligned|padding|spacing|logo|icon|badge|blurry|pixelated|label|emojis?)\b/,
@@ -152,5 +166,6 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(nicht dringend|nao e urgente|no es urgente|pas urgent|non urgente|just (exploring|testing|curious|wanted|fyi|so you know)|curiosit[a-z]{1,12}|par simple|random q|out of curiosity|resolved)\b/,
     /\b((is|been|got|now|all|already) solved|solved (it|now)|please close|you can close)\b/,
     /\b(close (this|the ticket)|all good now|never ?mind|works now|is this thing on|test ticket)\b/,
+    /\b(ya funciona|pueden cerrar|funktioniert wieder|fonctionne a nouveau|werkt weer|dziala juz|juz dziala|funziona di nuovo|ora funziona|podeis cerrar|vous pouvez fermer)\b/,
   ],
 };
