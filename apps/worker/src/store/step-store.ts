@@ -97,7 +97,7 @@ export class StepStore {
       rows.map((row) => stepValues(row)),
       current.name,
       false,
-      () => [],
+      [],
       insert,
     );
   }
@@ -128,7 +128,7 @@ export class StepStore {
       [...pending.map((row) => stepValues(row)), row],
       step.name,
       finish,
-      () => crm.ctes,
+      crm.ctes,
       insert,
     );
   }
@@ -204,7 +204,7 @@ export class StepStore {
     rows: Prisma.Sql[],
     current: string,
     finish: boolean,
-    ctes: () => Prisma.Sql[],
+    ctes: Prisma.Sql[],
     insert?: NewEvent,
   ): Promise<SavedStep | undefined> {
     const finishedAt = utc(new Date().toISOString());
@@ -221,7 +221,7 @@ export class StepStore {
     const recorded = insert ? RECORDED : Prisma.sql`true`;
     const parts = [
       ...(insert ? [eventRowCte(insert, finish ? "completed" : "processing", finishedAt)] : []),
-      ...ctes(),
+      ...ctes,
       stepCte(eventId, rows, insert ? RECORDED : undefined),
       ...finishCte,
     ];
