@@ -60,6 +60,12 @@ describe("Meta leads read from the Graph API", () => {
       where: { eventId_name: { eventId: event.id, name: "meta.lead" } },
     });
     expect(step).toMatchObject({ status: "succeeded", output: { id: leadgenId } });
+    // Stored by one statement, the steps still read back in the order they ran (as the admin API lists them).
+    const steps = await h.db.stepResult.findMany({ where: { eventId: event.id }, orderBy: { createdAt: "asc" } });
+    expect(steps.map((s) => s.name)).toEqual(["meta.lead", "ai.lead", "crm.contact"]);
+    const [times] = await h.db.$queryRaw<Array<{ distinct: number }>>`
+      SELECT count(DISTINCT created_at)::int AS distinct FROM step_results WHERE event_id = ${event.id}`;
+    expect(times!.distinct).toBe(3);
   });
 
   it("retries a rate limit Meta answers with 400 and code 17", async () => {

@@ -47,8 +47,17 @@ describe("admin events API", () => {
           completionTokens: 50,
           costUsd: 0.0001,
           durationMs: 800,
+          createdAt: new Date(base),
         },
-        { eventId: idOf("h"), name: "crm", status: "succeeded", output: { contact: "x" }, durationMs: 20, attempts: 2 },
+        {
+          eventId: idOf("h"),
+          name: "crm",
+          status: "succeeded",
+          output: { contact: "x" },
+          durationMs: 20,
+          attempts: 2,
+          createdAt: new Date(base + 1),
+        },
       ],
     });
   });

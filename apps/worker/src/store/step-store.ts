@@ -278,14 +278,20 @@ function eventRowCte(
 }
 
 /**
- * The CTE `step`: upserts step rows (each a `stepValues` tuple) and returns them as they
- * stand; with `when`, only if that condition holds.
+ * The CTE `step`: upserts step rows (each a `stepValues` list) and returns them as they
+ * stand; with `when`, only if that condition holds. Rows stored by one statement are created
+ * a microsecond apart in the order given, the pipeline's order, so that reading an event's
+ * steps by `created_at` lists them as they ran.
  */
 function stepCte(eventId: string, rows: Prisma.Sql[], when?: Prisma.Sql): Prisma.Sql {
+  const values = rows.map((row, position) => Prisma.sql`(${row}, ${position}::int)`);
   return Prisma.sql`step AS (
       INSERT INTO step_results (id, event_id, name, status, output, error, raw_response, attempts, duration_ms,
-        provider, model, prompt_tokens, completion_tokens, cost_usd, cached, note, updated_at)
-      SELECT gen_random_uuid(), ${eventId}::text, outcome.*, ${NOW} FROM (VALUES ${Prisma.join(rows, ", ")}) AS outcome
+        provider, model, prompt_tokens, completion_tokens, cost_usd, cached, note, updated_at, created_at)
+      SELECT gen_random_uuid(), ${eventId}::text, name, status, output, error, raw_response, attempts, duration_ms,
+        provider, model, prompt_tokens, completion_tokens, cost_usd, cached, note, ${NOW}, ${NOW} + position * interval '1 microsecond'
+      FROM (VALUES ${Prisma.join(values, ", ")}) AS outcome (name, status, output, error, raw_response, attempts, duration_ms,
+        provider, model, prompt_tokens, completion_tokens, cost_usd, cached, note, position)
       ${when ? Prisma.sql`WHERE ${when}` : Prisma.empty}
       ON CONFLICT (event_id, name) DO UPDATE SET
         status = EXCLUDED.status, output = COALESCE(EXCLUDED.output, step_results.output), error = EXCLUDED.error,
@@ -301,8 +307,8 @@ function stepCte(eventId: string, rows: Prisma.Sql[], when?: Prisma.Sql): Prisma
 
 /** One step row's values, in `stepCte`'s column order; `sql` gives output or duration computed by the statement. */
 function stepValues(row: StepRow, sql: { output?: Prisma.Sql; durationMs?: Prisma.Sql } = {}): Prisma.Sql {
-  return Prisma.sql`(${row.name}::text, ${row.status}::"StepStatus", ${sql.output ?? Prisma.sql`${json(row.output)}::jsonb`},
+  return Prisma.sql`${row.name}::text, ${row.status}::"StepStatus", ${sql.output ?? Prisma.sql`${json(row.output)}::jsonb`},
       ${row.error}::text, ${row.rawResponse}::text, ${row.attempts}::int, ${sql.durationMs ?? Prisma.sql`${row.durationMs}::int`},
       ${row.provider ?? null}::text, ${row.model ?? null}::text, ${row.promptTokens ?? null}::int, ${row.completionTokens ?? null}::int,
-      ${row.costUsd ?? null}::numeric, ${row.cached ?? false}::boolean, ${row.note ?? null}::text)`;
+      ${row.costUsd ?? null}::numeric, ${row.cached ?? false}::boolean, ${row.note ?? null}::text`;
 }
