@@ -206,8 +206,7 @@ export class StepRunner {
       attempts: (before?.attempts ?? 0) + tries,
       durationMs,
     };
-    // A superseded run wrote nothing and records nothing: the next run starts from what is stored.
-    if (this.superseded) return;
+    // A superseded run wrote nothing and records nothing (`send` refuses): the next run starts from what is stored.
     await this.send((pending, insert) =>
       this.options.store.save(this.options.eventId, [...pending, row], insert),
     ).catch((saveError: unknown) => {
