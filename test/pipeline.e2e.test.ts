@@ -144,7 +144,7 @@ function describeEndToEnd(
   });
 }
 
-describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v4" }, () => ({}));
+describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v5" }, () => ({}));
 
 const fake = new FakeOpenAiServer();
 beforeAll(async () => {

@@ -37,15 +37,46 @@ export function ticketFeatures(input: TicketInput): string[] {
   if (found.has("onePerson")) found.delete("everyone");
   const signals = [...found].sort();
   const features = signals.map((name) => `s:${name}`);
+  const latest = latestMessage(text);
+  if (latest !== text) {
+    features.push("f:quoted");
+    for (const name of signalNames(ticketSignals, latest)) features.push(`h:${name}`);
+  }
   for (let a = 0; a < signals.length; a++)
     for (let b = a + 1; b < signals.length; b++) features.push(`p:${signals[a]}&${signals[b]}`);
   for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
   return features;
 }
 
+/**
+ * Where a reply or a forward begins the message it quotes: a `>` line, "On … wrote:", a
+ * forwarded or original message's header. Each test is short, so that each pattern stays
+ * linear for recheck without a long bounded repeat.
+ */
+const quoteStart = (line: string): boolean =>
+  line.startsWith(">") ||
+  (/^(on|am|le|el|em|il|op|den|dne) /.test(line) && wroteLine.test(line)) ||
+  (/^-{2,}/.test(line) && forwardWords.test(line)) ||
+  headerLine.test(line);
+const wroteLine = /\b(wrote|schrieb|a ecrit|escribio|escreveu|ha scritto|schreef|skrev|napsal|napsala):?$/;
+const forwardWords =
+  /\b(original|forwarded|weitergeleitet[a-z]{0,2}|transfere|reenviado|encaminhad[a-z]{0,2}|inoltrat[a-z]{0,2}|doorgestuurd|oryginaln[a-z]{0,2}|vidaresand|videresendt|puvodni)\b/;
+const headerLine = /^(from|de|von|od|da|van|fra|fran|kimden) ?: /;
+
+/** The newest message of a thread: the text before the first quoted line. */
+export function latestMessage(text: string): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((line) => quoteStart(line.trim()));
+  return at > 0 ? lines.slice(0, at).join("\n") : text;
+}
+
+/** Already solved, says the newest message (the whole ticket when it quotes nothing): low, whatever it quotes (docs/ai.md). */
+const solved = (features: readonly string[]): boolean =>
+  features.includes("f:quoted") ? features.includes("h:solved") : features.includes("s:solved");
+
 /** A security incident is urgent outright (docs/ai.md), unless the ticket only asks about security or wishes for a feature. */
 const incident = (signals: ReadonlySet<string>): boolean =>
-  signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest");
+  signals.has("security") && !signals.has("howTo") && !signals.has("featureRequest") && !signals.has("attempt");
 
 const categories: Array<[string, TicketAnalysis["category"]]> = [
   ["outage", "outage"],
@@ -62,7 +93,9 @@ const categories: Array<[string, TicketAnalysis["category"]]> = [
 export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAnalysis {
   const features = ticketFeatures(input);
   const signals = new Set(features.filter((feature) => feature.startsWith("s:")).map((feature) => feature.slice(2)));
-  const priority = (incident(signals) ? "urgent" : predict(model, features).label) as TicketAnalysis["priority"];
+  const priority = (
+    solved(features) ? "low" : incident(signals) ? "urgent" : predict(model, features).label
+  ) as TicketAnalysis["priority"];
   const category = signals.has("security")
     ? "account"
     : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");

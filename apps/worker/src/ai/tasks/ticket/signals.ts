@@ -24,16 +24,18 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /停止|ダウン|障害/,
     /\b(werkt (niet|niks) meer|ligt plat|storing|niet bereikbaar|kunnen niet (meer )?inloggen|awaria|nie dzia[lł]a[a-z]{0,3}|nie mozemy|nie da sie|fungerar inte|ar nere|ligger nere)\b/,
     /ログインできません|利用できません|繋がりません|つながりません/,
+    /\b(er nede|virker ikke|star stille|star still|nefunguje|nejde|vypadek|cal[iı]sm[iı]yor|eri[sş][iı]lem[iı]yor|coktu|ferm[oa]|parad[ao] desde|staat stil)\b/,
   ],
   security: [
     /\b(phishing|hack[a-z]{0,12}|pirat[a-z]{0,12}|takeover|breach[a-z]{0,12}|leak[a-z]{0,12}|exposed|compromised|unauthori[sz]ed|suspicious (login|activity|access)|unknown (ip|api calls|device|login))\b/,
     /\b(someone (else|logged|gained|accessed|changed)|quelqu'un s'est connecte|2fa (was )?disabled|other customers'?|another customer'?s|wrong (customers?|recipients?|people))\b/,
-    /\b(anderer kunden|datenschutzvorfall|data protection|secret key|api keys?)\b/,
+    /\b(anderer kunden|datenschutzvorfall|secret key|api keys?)\b/,
     /\b(passwords? (were|was) changed|(logged|signed) in from|changed (our|the) (payout|bank|email|password|iban)|stolen|impersonat[a-z]{0,12}|spoof[a-z]{0,12}|publicly (visible|accessible|available))\b/,
-    /\b(anyone can (see|access|open)|fraud[a-z]{0,12}|malware|ransomware|ddos|vulnerabilit[a-z]{1,12}|injection|xss|personal data of|privacy incident|violacion|fuite|vazamento)\b/,
+    /\b(anyone can (see|access|open)|fraud[a-z]{0,12}|malware|ransomware|ddos|vulnerabilit[a-z]{1,12}|personal data of|privacy incident|violacion|fuite|vazamento)\b/,
     /不正|漏洩/,
     /\b(datenleck|datalek|gehackt|onbevoegd[a-z]{0,3}|nieautoryzowan[a-z]{0,3}|wyciek[a-z]{0,3}|wlamanie|oszust[a-z]{0,4}|obehorig[a-z]{0,3}|dataintrang)\b/,
     /\b(publicamente|publiquement|pubblicamente|offentlich (zuganglich|sichtbar)|openbaar (toegankelijk|zichtbaar)|zonder (in te loggen|wachtwoord))\b/,
+    /\b((di|de|d'|van|von) (un |una |uma |een |einer )?(altr[oia]|outr[oa]s?|otr[oa]s?|andere[nr]?) (client|cliente|clienti|azienda|empresa|pacientes?|paziente|persona|pessoa|klant|kunden|firma))\b/,
   ],
   dataLoss: [
     /\b(delet(ed|ing)|lost (all|the|our|my|data|every[a-z]{0,6}|some|\d{1,6})|disappeared|vanished|wip(ed|ing)|erased|purged|(are|is|were|was|all|everything) gone|verschwunden|geloscht|corrupt[a-z]{0,12}|rewrote|overwritten)\b/,
@@ -44,6 +46,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /消え|削除/,
     /\b(leeg|verdwenen|verwijderd|kwijt|zniknel[a-z]{0,3}|znikn[a-z]{0,3}|usuniet[a-z]{0,3}|utracon[a-z]{0,3}|puste|forsvunn[a-z]{0,3}|raderad[a-z]{0,3}|borttagn[a-z]{0,3})\b/,
     /\b(revert(ed|ing) (to|back)|(gone|went|changed) back to|rolled back|all reverted|undone|lost (our|my|their|the) (work|changes|edits))\b/,
+    /\b(er v(ae|æ)k|slettet|smazan[a-z]{0,3}|zmizel[a-z]{0,3}|silindi|kayboldu|kayip|sparit[oi]|cancellati|sumiu|sumiram)\b/,
   ],
   money: [
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen( [a-z]{1,12}){0,2} abgelehnt)\b/,
@@ -59,6 +62,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(factur[a-z]{0,2} erron[a-z]{0,3}|rechnung (ist )?falsch|falsche rechnung|factura (erronea|incorrecta)|fatura (errada|incorreta)|invoice (is )?wrong)\b/,
     /\b(billed (us )?(twice|double)|charged two times|refund the difference|cash flow|cobrad[oa]s? (dos veces|duas vezes|em dobro)|doppelt (abgebucht|berechnet)|deux fois)\b/,
     /\b(bledn[a-z]{1,3} faktur[a-z]{0,3}|faktura (jest )?bledna|fattura (errata|sbagliata)|factuur (klopt niet|is fout|onjuist)|onjuiste factuur|naliczono)\b/,
+    /\b(zweimal (abgebucht|berechnet|belastet)|to gange|dvakrat|iki kez|due volte|twee keer|dwa razy|tva ganger|two charges|charged (2|two)|2 charges)\b/,
   ],
   largeAmount: [/[$€£]\d{1,3},\d{3}|[$€£]\d{4,7}/, /\b\d{1,3}[., ]\d{3}[ \t]?(€|eur|usd|gbp|dollars|euros)/],
   everyone: [
@@ -68,6 +72,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(every (single )?(one of|user|agent|customer|subscriber|client|ticket|order|request|page|email|reply|account|employee|store|team))\b/,
     /全て|全員|すべて/,
     /\b(iedereen|niemand|geen enkele|wszyscy|wszystk[a-z]{1,4}|nikt|zaden|zadna|ingen av|samtliga)\b/,
+    /\b(ingen (kan|af|av)|nikdo|vsichni|zadny|hic kimse|herkes|tum)\b/,
   ],
   // Their own customers, all of them: the rubric's "cannot serve their own customers".
   allCustomers:
@@ -144,6 +149,11 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
   intermittent:
     /\b(sometimes|a veces|now and then|occasionally|from time to time|once in a while|intermitt[a-z]{0,12}|\d-\d times|sporadic[a-z]{0,12}|parfois|manchmal|as vezes|a volte|randomly)\b/,
   // Low: no harm now.
+  // An attack or injection attempt sent to support is low (docs/ai.md), never a security incident.
+  attempt: [
+    /\b(ignore (all )?(the )?(previous|prior|above|earlier) (instructions|prompts?)|system (note|prompt|message) to|you are now|disregard (all|your|the))\b/,
+    /document\.cookie|alert\(|\b(drop table|union select|xss)\b/,
+  ],
   featureRequest: [
     /\b(feature request|would be (nice|great|lovely|cool|helpful|awesome)|it'?d be (nice|great|cool)|would love|we'?d love|nice to have|any plans|on the roadmap|roadmap|please add)\b/,
     /\b(could you add|can you add|idea|suggestion|suggest|wish|request for|sugestao|sugerencia|seria (otimo|genial|bueno|bom)|wunsch|ware (schon|toll|super)|ce serait bien|il serait bien)\b/,
@@ -163,9 +173,14 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
   ],
   notUrgent: [
     /\b(not urgent|no rush|no deadline|no hurry|not (a )?(big deal|problem|priority|blocking)|whenever|when you (have|get) (time|a chance|a sec)|low priority|minor|kein drama)\b/,
-    /\b(nicht dringend|nao e urgente|no es urgente|pas urgent|non urgente|just (exploring|testing|curious|wanted|fyi|so you know)|curiosit[a-z]{1,12}|par simple|random q|out of curiosity|resolved)\b/,
+    /\b(nicht dringend|nao e urgente|no es urgente|pas urgent|non urgente|just (exploring|testing|curious|wanted|fyi|so you know)|curiosit[a-z]{1,12}|par simple|random q|out of curiosity)\b/,
+    /\b(is this thing on|test ticket)\b/,
+  ],
+  // Already solved: the customer says it works again, or asks to close the ticket.
+  solved: [
     /\b((is|been|got|now|all|already) solved|solved (it|now)|please close|you can close)\b/,
-    /\b(close (this|the ticket)|all good now|never ?mind|works now|is this thing on|test ticket)\b/,
+    /\b(close (this|the ticket)|all good now|never ?mind|works now)\b/,
     /\b(ya funciona|pueden cerrar|funktioniert wieder|fonctionne a nouveau|werkt weer|dziala juz|juz dziala|funziona di nuovo|ora funziona|podeis cerrar|vous pouvez fermer)\b/,
+    /\b(virker igen|kan lukke|fungerar igen|kan stanga|mozna zamknac|mozecie zamknac|podem fechar|desconsider[a-z]{1,5}|ja esta (tudo )?(certo|resolvido)|uz funguje|muzete uzavrit|duzeldi|kapatabilirsiniz|risolto|potete chiudere|hat sich erledigt|opgelost|c'est regle|resolu|resuelto|resolved)\b/,
   ],
 };
