@@ -28,6 +28,19 @@ const labelWords = new Set([
  */
 export function ticketFeatures(input: TicketInput): string[] {
   const text = foldText(`${input.subject}\n${input.description ?? ""}`);
+  const signals = signalsIn(text);
+  const features = signals.map((name) => `s:${name}`);
+  // A thread's newest message, on its own as well: what it says now can outweigh what it quotes.
+  const latest = latestMessage(text);
+  if (latest !== text) features.push("f:quoted", ...signalsIn(latest).map((name) => `h:${name}`));
+  for (let a = 0; a < signals.length; a++)
+    for (let b = a + 1; b < signals.length; b++) features.push(`p:${signals[a]}&${signals[b]}`);
+  for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
+  return features;
+}
+
+/** The rubric's signals in a folded text, sorted, with each denied one taken out. */
+function signalsIn(text: string): string[] {
   const found = new Set(signalNames(ticketSignals, text));
   // A denied signal is no signal: "there is no workaround" is not a workaround.
   if (found.has("noWorkaround")) found.delete("workaround");
@@ -35,17 +48,7 @@ export function ticketFeatures(input: TicketInput): string[] {
   if (found.has("noDeadline")) found.delete("deadline");
   // "A colleague can't upload; everyone else can": one person, not everyone.
   if (found.has("onePerson")) found.delete("everyone");
-  const signals = [...found].sort();
-  const features = signals.map((name) => `s:${name}`);
-  const latest = latestMessage(text);
-  if (latest !== text) {
-    features.push("f:quoted");
-    for (const name of signalNames(ticketSignals, latest)) features.push(`h:${name}`);
-  }
-  for (let a = 0; a < signals.length; a++)
-    for (let b = a + 1; b < signals.length; b++) features.push(`p:${signals[a]}&${signals[b]}`);
-  for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
-  return features;
+  return [...found].sort();
 }
 
 /**
