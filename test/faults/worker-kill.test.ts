@@ -1,5 +1,6 @@
 // Scenario 1: a worker SIGKILLed three times at random moments while jobs are active, with
 // other workers running. Each killed worker is replaced, as an orchestrator would.
+import { waitFor } from "@aiops/testing";
 import { afterAll, expect, it } from "vitest";
 import { Fleet } from "./support/fleet.js";
 import { record } from "./support/report.js";
@@ -20,9 +21,16 @@ it("a worker killed three times mid-job: every acknowledged event completes once
   const kills: Array<NodeJS.Signals | null> = [];
   for (let i = 0; i < 3; i++) {
     await sleep(2_000 + Math.random() * 3_000);
-    const processing = await fleet.db.webhookEvent.count({
-      where: { status: "processing", id: { in: traffic.acknowledged.map((e) => e.id!) } },
-    });
+    // The kill must land mid-job: wait for an event in the middle of its pipeline, however
+    // long a busy machine takes to get the workers going.
+    const processing = await waitFor(
+      async () =>
+        (await fleet!.db.webhookEvent.count({
+          where: { status: "processing", id: { in: traffic.acknowledged.map((e) => e.id!) } },
+        })) || false,
+      "an event in the middle of its pipeline",
+      120_000,
+    );
     expect(processing).toBeGreaterThan(0);
     const victim = fleet.workers[Math.floor(Math.random() * fleet.workers.length)]!;
     const { signal, replacement } = await fleet.killWorker(victim);
