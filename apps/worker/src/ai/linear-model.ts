@@ -23,8 +23,6 @@ export interface TrainOptions {
   l2?: number;
   /** Features seen in fewer training cases than this are dropped (a word seen once is noise). */
   minCount?: (feature: string) => number;
-  /** A feature's share of the L2 penalty: below 1 for features trusted to generalise (the rubric's signals). */
-  l2Scale?: (feature: string) => number;
 }
 
 /** Each class's probability for a case with these features, in `model.classes` order. */
@@ -56,7 +54,7 @@ export function trainLinearModel(
   cases: readonly TrainingCase[],
   options: TrainOptions = {},
 ): LinearModel {
-  const { epochs = 400, rate = 0.5, l2 = 0.03, minCount = () => 2, l2Scale = () => 1 } = options;
+  const { epochs = 400, rate = 0.5, l2 = 0.03, minCount = () => 2 } = options;
   const seen = new Map<string, number>();
   for (const item of cases)
     for (const feature of new Set(item.features)) seen.set(feature, (seen.get(feature) ?? 0) + 1);
@@ -65,7 +63,6 @@ export function trainLinearModel(
     .map(([feature]) => feature)
     .sort();
   const index = new Map(vocabulary.map((feature, i) => [feature, i]));
-  const penalty = vocabulary.map((feature) => l2 * l2Scale(feature));
   const rows = cases.map((item) => ({
     features: [...new Set(item.features)].flatMap((feature) => (index.has(feature) ? [index.get(feature)!] : [])),
     target: classes.indexOf(item.label),
@@ -89,8 +86,7 @@ export function trainLinearModel(
     }
     for (let c = 0; c < k; c++) bias[c]! -= (rate * gradB[c]!) / rows.length;
     for (let f = 0; f < vocabulary.length; f++)
-      for (let c = 0; c < k; c++)
-        weights[f]![c]! -= rate * (gradW[f]![c]! / rows.length + penalty[f]! * weights[f]![c]!);
+      for (let c = 0; c < k; c++) weights[f]![c]! -= rate * (gradW[f]![c]! / rows.length + l2 * weights[f]![c]!);
   }
   return {
     classes,
