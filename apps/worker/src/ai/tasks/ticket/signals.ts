@@ -24,7 +24,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /停止|ダウン|障害/,
     /\b(werkt (niet|niks) meer|ligt plat|storing|niet bereikbaar|kunnen niet (meer )?inloggen|awaria|nie dzia[lł]a[a-z]{0,3}|nie mozemy|nie da sie|fungerar inte|ar nere|ligger nere)\b/,
     /ログインできません|利用できません|繋がりません|つながりません/,
-    /\b(er nede|virker ikke|star stille|star still|nefunguje|nejde|vypadek|cal[iı]sm[iı]yor|eri[sş][iı]lem[iı]yor|coktu|ferm[oa]|parad[ao] desde|staat stil)\b/,
+    /\b(er nede|virker ikke|star stille|star still|nefunguje|nejde|vypadek|cal[iı]sm[iı]yor|eri[sş][iı]lem[iı]yor|coktu|ferm[oa]|staat stil)\b/,
   ],
   security: [
     /\b(phishing|hack[a-z]{0,12}|pirat[a-z]{0,12}|takeover|breach[a-z]{0,12}|leak[a-z]{0,12}|exposed|compromised|unauthori[sz]ed|suspicious (login|activity|access)|unknown (ip|api calls|device|login))\b/,
@@ -46,7 +46,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /消え|削除/,
     /\b(leeg|verdwenen|verwijderd|kwijt|zniknel[a-z]{0,3}|znikn[a-z]{0,3}|usuniet[a-z]{0,3}|utracon[a-z]{0,3}|puste|forsvunn[a-z]{0,3}|raderad[a-z]{0,3}|borttagn[a-z]{0,3})\b/,
     /\b(revert(ed|ing) (to|back)|(gone|went|changed) back to|rolled back|all reverted|undone|lost (our|my|their|the) (work|changes|edits))\b/,
-    /\b(er v(ae|æ)k|slettet|smazan[a-z]{0,3}|zmizel[a-z]{0,3}|silindi|kayboldu|kayip|sparit[oi]|cancellati|sumiu|sumiram)\b/,
+    /\b(er v(ae|æ)k|slettet|smazan[a-z]{0,3}|zmizel[a-z]{0,3}|silindi|kayboldu|kayip|sparit[oi]|sumiu)\b/,
   ],
   money: [
     /\b(payments? (are |were |is )?(rejected|declined|failing|failed|not going through)|pagos rechazados|pagamentos recusados|paiements refuses|zahlungen( [a-z]{1,12}){0,2} abgelehnt)\b/,
@@ -60,7 +60,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
   overcharge: [
     /\b(charged (twice|every|all|double|again|us|our|the wrong)|double[- ]?charged?|duplicate (charges?|payments?)|overcharged?|wrong (amount|invoice|charge))\b/,
     /\b(factur[a-z]{0,2} erron[a-z]{0,3}|rechnung (ist )?falsch|falsche rechnung|factura (erronea|incorrecta)|fatura (errada|incorreta)|invoice (is )?wrong)\b/,
-    /\b(billed (us )?(twice|double)|charged two times|refund the difference|cash flow|cobrad[oa]s? (dos veces|duas vezes|em dobro)|doppelt (abgebucht|berechnet)|deux fois)\b/,
+    /\b(billed (us )?(twice|double)|refund the difference|cash flow|cobrad[oa]s? (dos veces|duas vezes|em dobro)|doppelt (abgebucht|berechnet)|deux fois)\b/,
     /\b(bledn[a-z]{1,3} faktur[a-z]{0,3}|faktura (jest )?bledna|fattura (errata|sbagliata)|factuur (klopt niet|is fout|onjuist)|onjuiste factuur|naliczono)\b/,
     /\b(zweimal (abgebucht|berechnet|belastet)|to gange|dvakrat|iki kez|due volte|twee keer|dwa razy|tva ganger|two charges|charged (2|two)|2 charges)\b/,
   ],
@@ -72,7 +72,7 @@ export const ticketSignals: Readonly<Record<string, RegExp | readonly RegExp[]>>
     /\b(every (single )?(one of|user|agent|customer|subscriber|client|ticket|order|request|page|email|reply|account|employee|store|team))\b/,
     /全て|全員|すべて/,
     /\b(iedereen|niemand|geen enkele|wszyscy|wszystk[a-z]{1,4}|nikt|zaden|zadna|ingen av|samtliga)\b/,
-    /\b(ingen (kan|af|av)|nikdo|vsichni|zadny|hic kimse|herkes|tum)\b/,
+    /\b(ingen (kan|af)|nikdo|vsichni|zadny|hic kimse|herkes|tum)\b/,
   ],
   // Their own customers, all of them: the rubric's "cannot serve their own customers".
   allCustomers:
