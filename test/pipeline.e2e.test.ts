@@ -144,7 +144,7 @@ function describeEndToEnd(
   });
 }
 
-describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v5" }, () => ({}));
+describeEndToEnd("offline rules provider", { provider: "offline-rules", model: "rules-v6" }, () => ({}));
 
 const fake = new FakeOpenAiServer();
 beforeAll(async () => {

@@ -62,7 +62,7 @@ describe("an offline event's steps, stored with the CRM step's statement", () =>
       ["ai.lead", "succeeded", 1],
       ["crm.contact", "succeeded", 1],
     ]);
-    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v5" });
+    expect(steps[0]).toMatchObject({ provider: "offline-rules", model: "rules-v6" });
     const contact = await h.db.contact.findUniqueOrThrow({
       where: { email: (event.payload as { email: string }).email },
       include: { activities: true },

@@ -184,7 +184,7 @@ describe("pnpm eval against an OpenAI-compatible server", () => {
     const set = writeSet("leads-offline.jsonl", leads);
     const { code, stdout } = await evalCli(["--set", set, "--compare", "offline"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v5 ==");
+    expect(stdout).toContain("== openai/gpt-4o-mini vs offline-rules/rules-v6 ==");
   });
 
   it("stops with exit 1 when the server refuses the request itself, instead of scoring every case as failed", async () => {
@@ -205,7 +205,7 @@ describe("pnpm eval with the offline provider", () => {
     expect(code).toBe(0);
     expect(fake.requests.length).toBe(start);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    expect(report.runs[0]!.name).toBe("offline-rules/rules-v5");
+    expect(report.runs[0]!.name).toBe("offline-rules/rules-v6");
     const [run] = report.runs[0]!.tasks;
     expect(run!.cases.length).toBeGreaterThanOrEqual(130);
     expect(
@@ -213,7 +213,7 @@ describe("pnpm eval with the offline provider", () => {
     ).toBe(true);
     expect(run!.metrics.train!.cases + run!.metrics.holdout!.cases).toBe(run!.cases.length);
     expect(run!.metrics.all!.tokens.prompt).toBe(0);
-    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v5\n {2}task\s+train\s+holdout\s+all\n {2}ticket /);
+    expect(stdout).toMatch(/accuracy, offline-rules\/rules-v6\n {2}task\s+train\s+holdout\s+all\n {2}ticket /);
   });
 
   it("--split holdout scores the held-out cases alone", async () => {

@@ -31,7 +31,7 @@ describe("pipelines with the offline rules provider", () => {
     expect(step).toMatchObject({
       status: "succeeded",
       provider: "offline-rules",
-      model: "rules-v5",
+      model: "rules-v6",
       promptTokens: 0,
       completionTokens: 0,
     });

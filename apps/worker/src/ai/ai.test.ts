@@ -40,7 +40,7 @@ describe("the offline rules provider", () => {
     };
     const [a, b] = await Promise.all([rules.complete(leadTask, input), rules.complete(leadTask, input)]);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v5", output: { category: "hot" } });
+    expect(a).toMatchObject({ provider: "offline-rules", model: "rules-v6", output: { category: "hot" } });
   });
 
   it("tells spam, cold leads, urgent tickets and risky payments apart", async () => {

@@ -10,7 +10,7 @@ import type { AiTask } from "./task.js";
 export class RulesProvider implements AiProvider {
   readonly name = "offline-rules";
   /** Part of the AI cache's key: a new version of the rules is never served an older one's answers. */
-  readonly model = "rules-v5";
+  readonly model = "rules-v6";
   readonly remote = false;
 
   async complete<I, S extends z.ZodType>(task: AiTask<I, S>, input: I): Promise<AiAnswer<z.infer<S>>> {

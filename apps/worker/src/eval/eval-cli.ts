@@ -45,8 +45,9 @@ Scores a labelled set (eval/*.jsonl by default) with the worker's own task code.
                  sets in the same format, personal data replaced by placeholders, then score them
   --since        with --from-feedback: only labels given on or after this date (YYYY-MM-DD or ISO time)
   --out          with --from-feedback: where the sets are written (default eval/feedback)
-  --train        refit the offline provider's models on the train split, print their
-                 cross-validated accuracy, and rewrite ai/tasks/*/model.generated.ts`;
+  --train        refit the offline provider's models on the train split, rewrite
+                 ai/tasks/*/model.generated.ts, and print their cross-validated accuracy: in 5
+                 random folds, and with each writing round (eval/rounds.json) held out in turn`;
 
 export interface EvalIo {
   stdout: { write(text: string): unknown };
@@ -310,7 +311,7 @@ export async function runEvalCli(argv: string[], env: NodeJS.ProcessEnv, io: Eva
     throw error;
   }
   if (options.train) {
-    io.stdout.write(`${trainAll().join("\n")}\n`);
+    trainAll((line) => io.stdout.write(`${line}\n`));
     return EXIT_OK;
   }
   const logger = pino(

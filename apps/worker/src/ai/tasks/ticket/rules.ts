@@ -22,7 +22,7 @@ const labelWords = new Set([
 
 /**
  * The features the ticket model reads: the rubric's signals, every pair of them, and the
- * words of subject and description. The pairs carry the rubric's combinations (harm that
+ * words of subject and description, with their stems and the pairs of adjacent words. The pairs carry the rubric's combinations (harm that
  * reaches everyone, harm going on now, a broken thing with a workaround) for the model to
  * weigh, where fixed rules around the model lost agreement under cross-validation.
  */
@@ -35,7 +35,16 @@ export function ticketFeatures(input: TicketInput): string[] {
   if (latest !== text) features.push("f:quoted", ...signalsIn(latest).map((name) => `h:${name}`));
   for (let a = 0; a < signals.length; a++)
     for (let b = a + 1; b < signals.length; b++) features.push(`p:${signals[a]}&${signals[b]}`);
-  for (const word of words(text)) if (!labelWords.has(word)) features.push(`w:${word}`);
+  const all = words(text);
+  for (const [i, word] of all.entries()) {
+    if (labelWords.has(word)) continue;
+    features.push(`w:${word}`);
+    // Its stem (the first five letters), shared by a word's forms: "bloqueado", "bloqueados".
+    if (word.length > 5) features.push(`x:${word.slice(0, 5)}`);
+    // The pair it starts: "not working", "every order" say more than their words alone.
+    const next = all[i + 1];
+    if (next !== undefined && !labelWords.has(next)) features.push(`b:${word} ${next}`);
+  }
   return features;
 }
 
