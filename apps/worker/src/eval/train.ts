@@ -36,8 +36,9 @@ function ticketMinCount(feature: string): number {
 /**
  * Rubric signals and form fields are kept however rarely they fire (each was written for a
  * reason); a word must appear in two training cases, and a pair of ticket signals in two (a
- * ticket word's stem or a pair of words in three), as rarer ones only memorise those cases. Both take a light L2 penalty, now that the train split
- * holds hundreds of cases per label. Chosen by cross-validation on the train split, with the
+ * ticket word's stem or a pair of words in three), as rarer ones only memorise those cases.
+ * Both tasks take a light L2 penalty, now that the train split holds hundreds of cases per
+ * label. Chosen by cross-validation on the train split, with the
  * cases held out by writing round as well as in random folds (docs/ai.md).
  */
 export const trainOptions: Record<"lead" | "ticket", TrainOptions> = {

@@ -22,9 +22,10 @@ const labelWords = new Set([
 
 /**
  * The features the ticket model reads: the rubric's signals, every pair of them, and the
- * words of subject and description, with their stems and the pairs of adjacent words. The pairs carry the rubric's combinations (harm that
- * reaches everyone, harm going on now, a broken thing with a workaround) for the model to
- * weigh, where fixed rules around the model lost agreement under cross-validation.
+ * words of subject and description, with their stems and the pairs of adjacent words. The
+ * signal pairs carry the rubric's combinations (harm that reaches everyone, harm going on
+ * now, a broken thing with a workaround) for the model to weigh, where fixed rules around the
+ * model lost agreement under cross-validation.
  */
 export function ticketFeatures(input: TicketInput): string[] {
   const text = foldText(`${input.subject}\n${input.description ?? ""}`);
