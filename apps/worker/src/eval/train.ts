@@ -38,8 +38,8 @@ function ticketMinCount(feature: string): number {
  * reason); a word must appear in two training cases, and a pair of ticket signals in two (a
  * ticket word's stem or a pair of words in three), as rarer ones only memorise those cases.
  * Both tasks take a light L2 penalty, now that the train split holds hundreds of cases per
- * label. Chosen by cross-validation on the train split, with the
- * cases held out by writing round as well as in random folds (docs/ai.md).
+ * label. Chosen by cross-validation on the train split, with the cases held out by writing
+ * round as well as in random folds (docs/ai.md).
  */
 export const trainOptions: Record<"lead" | "ticket", TrainOptions> = {
   lead: { l2: 0.005, minCount: (feature) => (feature.startsWith("w:") ? 2 : 1) },

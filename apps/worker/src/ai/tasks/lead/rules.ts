@@ -37,10 +37,13 @@ const junk = new Set(["scam", "gibberish"]);
 /** The features the lead model reads: the rubric's signals, the form's fields and the words. */
 export function leadFeatures(input: LeadInput): string[] {
   const text = foldText(input.message ?? "");
+  return featuresOf(input, text, signalNames(leadSignals, text));
+}
+
+/** The features, from the folded message and the signals found in it. */
+function featuresOf(input: LeadInput, text: string, signals: readonly string[]): string[] {
   // An injection attempt is noted in the reasons but never weighed: it must not move the label.
-  const features = signalNames(leadSignals, text)
-    .filter((name) => name !== "injection")
-    .map((name) => `s:${name}`);
+  const features = signals.filter((name) => name !== "injection").map((name) => `s:${name}`);
   if (input.company) features.push("f:company");
   if (input.emailDomain) features.push(freeMail.test(input.emailDomain) ? "f:freeMail" : "f:companyMail");
   const links = countLinks(text);
@@ -54,8 +57,9 @@ export function leadFeatures(input: LeadInput): string[] {
 
 /** The offline answer for a lead, from a given model (the shipped one, or a fold's in cross-validation). */
 export function leadAnalysis(input: LeadInput, model: LinearModel): LeadAnalysis {
-  const features = leadFeatures(input);
-  const signals = signalNames(leadSignals, foldText(input.message ?? ""));
+  const text = foldText(input.message ?? "");
+  const signals = signalNames(leadSignals, text);
+  const features = featuresOf(input, text, signals);
   const reasons = signals.map((name) => `the message ${explain[name] ?? name}`);
   if (features.includes("f:links3") || features.includes("f:onlyLinks")) reasons.unshift("the message is mostly links");
   let category: LeadAnalysis["category"];

@@ -28,7 +28,13 @@ const labelWords = new Set([
  * model lost agreement under cross-validation.
  */
 export function ticketFeatures(input: TicketInput): string[] {
-  const text = foldText(`${input.subject}\n${input.description ?? ""}`);
+  return featuresOf(ticketText(input));
+}
+
+/** Subject and description, folded: the text every ticket rule reads. */
+const ticketText = (input: TicketInput): string => foldText(`${input.subject}\n${input.description ?? ""}`);
+
+function featuresOf(text: string): string[] {
   const signals = signalsIn(text);
   const features = signals.map((name) => `s:${name}`);
   // A thread's newest message, on its own as well: what it says now can outweigh what it quotes.
@@ -104,7 +110,8 @@ const categories: Array<[string, TicketAnalysis["category"]]> = [
 
 /** The offline answer for a ticket, from a given model (the shipped one, or a fold's in cross-validation). */
 export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAnalysis {
-  const features = ticketFeatures(input);
+  const text = ticketText(input);
+  const features = featuresOf(text);
   const signals = new Set(features.filter((feature) => feature.startsWith("s:")).map((feature) => feature.slice(2)));
   const priority = (
     solved(features) ? "low" : incident(signals) ? "urgent" : predict(model, features).label
@@ -112,7 +119,6 @@ export function ticketAnalysis(input: TicketInput, model: LinearModel): TicketAn
   const category = signals.has("security")
     ? "account"
     : (categories.find(([signal]) => signals.has(signal))?.[1] ?? "other");
-  const text = foldText(`${input.subject}\n${input.description ?? ""}`);
   const sentiment = /(!!|frustrat|angry|unacceptable|terrible|still not|fourth time|insostenible|exploding)/.test(text)
     ? "negative"
     : signals.has("praise")
